@@ -6,7 +6,7 @@ kernels compile (or load from cache) the first time a chip runs.
 
 from .network import (  # noqa: F401
     LIF, LIFRegisters, Izhikevich, STDP, SpikeTimes, RegularSpikes, PoissonSpikes,
-    Network, SpikeLog, Traces,
+    Network, SpikeLog, Traces, RunResult,
 )
 
 __version__ = "0.1.0"

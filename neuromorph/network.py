@@ -40,7 +40,7 @@ __all__ = [
     "LIF", "LIFRegisters", "Izhikevich", "STDP",
     "SpikeTimes", "RegularSpikes", "PoissonSpikes",
     "Population", "Projection", "ProjectionRegisters", "StateProbe",
-    "Network", "SpikeLog", "Traces", "counter_uniform_u32",
+    "Network", "SpikeLog", "Traces", "RunResult", "counter_uniform_u32",
 ]
 
 
@@ -692,8 +692,10 @@ class Traces:
     """Recorded state: ``data[var]`` has shape (n_samples, n_probed).
 
     ``steps`` gives the step of each sample, ``ids`` the global id of each column.
-    ``scale[var]`` converts a value to physical units ``units[var]`` (1.0 for float
-    simulators; volts per LSB for the chip's integer state).
+    ``physical(var) = data[var] * scale[var] + offset[var]`` is the value in physical
+    units ``units[var]`` (scale 1, offset 0 for float simulators; for the chip's integer
+    state, volts per LSB and the voltage origin ``v_reset``). Variables are ``"u"``
+    (synaptic current, A) and ``"v"`` (membrane potential, V) for LIF.
     """
 
     steps: np.ndarray
@@ -702,6 +704,7 @@ class Traces:
     data: Mapping[str, np.ndarray]
     units: Mapping[str, str] = field(default_factory=dict)
     scale: Mapping[str, float] = field(default_factory=dict)
+    offset: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def times(self) -> np.ndarray:
@@ -711,10 +714,27 @@ class Traces:
         """``data[var]`` in physical units (float64)."""
         if var not in self.data:
             raise ParameterError("var", var, f"one of {sorted(self.data)}", "Traces")
-        return np.asarray(self.data[var], dtype=float) * self.scale.get(var, 1.0)
+        return np.asarray(self.data[var], dtype=float) * self.scale.get(var, 1.0) + self.offset.get(var, 0.0)
 
     def column(self, gid: int) -> int:
         hits = np.nonzero(self.ids == gid)[0]
         if hits.size == 0:
             raise ParameterError("gid", gid, f"one of the probed ids {self.ids.tolist()[:10]}...", "Traces")
         return int(hits[0])
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What any simulator returns: spikes, probed traces, and simulator-specific extras.
+
+    ``counters`` maps a counter name to an int64 array with one entry per core (chip
+    only; empty for the reference). ``weights`` maps a projection index (position in
+    ``Network.projections``) to its final weights (plastic projections). ``info`` holds
+    provenance (simulator name, mode, seed, ...).
+    """
+
+    spikes: SpikeLog
+    traces: Traces
+    counters: Mapping[str, np.ndarray] = field(default_factory=dict)
+    weights: Mapping[int, np.ndarray] = field(default_factory=dict)
+    info: Mapping[str, object] = field(default_factory=dict)
