@@ -1,0 +1,162 @@
+"""numba kernels: the chip's integer rules over flat arrays (docs/hardware-model.md §2–§6).
+
+Integers only: no float enters these functions, and there is no ``fastmath``. The whole
+step loop runs inside :func:`run_steps`; the simulator calls it once per chunk of steps.
+The golden transcription of the same rules is ``tests/oracle.py``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from . import fixedpoint
+
+# counter columns (one row per core, plus a host row for sources)
+U_WRAP, V_SAT, ACC_SAT, NEURON_UPDATES, SPIKES, SYN_EVENTS, MESSAGES = range(7)
+COUNTER_NAMES = ("u_wrap", "v_sat", "acc_sat", "neuron_updates", "spikes", "syn_events", "messages")
+OVERFLOW_KINDS = ("u_wrap", "v_sat", "acc_sat")
+
+
+_mul_trunc = fixedpoint.jit.mul_trunc    # trunc0(x * f / 2**k), the Loihi decay
+
+
+@njit(cache=True, inline="always")
+def _overflow(counters, first_ovf, core, kind, g, k):
+    counters[core, kind] += 1
+    if first_ovf[0] < 0:
+        first_ovf[0] = kind
+        first_ovf[1] = g
+        first_ovf[2] = k
+
+
+@njit(cache=True)
+def run_steps(k0, n_steps,
+              u, v, ref, ring, D,
+              is_src, fu, fv, vth_eff, bias, ref_steps, reset_u, reset_sub, core_of, n_dest,
+              axon_ptr, seg_ptr, seg_proj, seg_core, syn_tgt, syn_w, syn_d,
+              proj_wexp, proj_part_off, proj_post_start, proj_post_size,
+              partial, part_mark, t_idx, t_pos, t_shift,
+              src_ptr, src_ids, fire,
+              spk_step, spk_id, n_spk_io,
+              probe_gids, tr_u, tr_v,
+              counters, strict, first_ovf,
+              decay_bits, u_bits, v_bits, acc_bits, input_shift):
+    """Advance the chip ``n_steps`` steps from step ``k0``; returns the number of steps done.
+
+    Returns early (before starting a step) when the spike buffer might not hold another
+    step's spikes, and (after finishing a step) in strict mode when an overflow occurred.
+    """
+    N = u.shape[0]
+    u_half = np.int64(1) << (u_bits - 1)
+    u_full = u_half + u_half
+    v_max = (np.int64(1) << (v_bits - 1)) - 1
+    acc_hi = (np.int64(1) << (acc_bits - 1)) - 1
+    acc_lo = -acc_hi - 1
+    n_spk = n_spk_io[0]
+    cap = spk_id.shape[0]
+    n_probe = probe_gids.shape[0]
+    slot_off = np.empty(D, dtype=np.int64)
+    for s in range(n_steps):
+        if n_spk + N > cap:
+            n_spk_io[0] = n_spk
+            return s
+        k = k0 + s
+        base = (k % D) * N
+        for e in range(src_ptr[s], src_ptr[s + 1]):
+            fire[src_ids[e]] = 1
+        step_start = n_spk
+        # -- phases 1+2: deliver and integrate ---------------------------------------------
+        for g in range(N):
+            if is_src[g]:
+                if fire[g]:
+                    fire[g] = 0
+                    spk_step[n_spk] = k
+                    spk_id[n_spk] = g
+                    n_spk += 1
+                continue
+            a = ring[base + g]
+            ring[base + g] = 0
+            if a > acc_hi:
+                a = acc_hi
+                _overflow(counters, first_ovf, core_of[g], ACC_SAT, g, k)
+            elif a < acc_lo:
+                a = acc_lo
+                _overflow(counters, first_ovf, core_of[g], ACC_SAT, g, k)
+            u1 = _mul_trunc(u[g], fu[g], decay_bits) + (a << input_shift)
+            if u1 > u_half:
+                u1 -= u_full
+                _overflow(counters, first_ovf, core_of[g], U_WRAP, g, k)
+            elif u1 <= -u_half:
+                u1 += u_full
+                _overflow(counters, first_ovf, core_of[g], U_WRAP, g, k)
+            if ref[g] > 0:
+                ref[g] -= 1
+                u[g] = u1
+                continue
+            v1 = _mul_trunc(v[g], fv[g], decay_bits) + u1 + bias[g]
+            if v1 > v_max:
+                v1 = v_max
+                _overflow(counters, first_ovf, core_of[g], V_SAT, g, k)
+            elif v1 < -v_max:
+                v1 = -v_max
+                _overflow(counters, first_ovf, core_of[g], V_SAT, g, k)
+            if v1 > vth_eff[g]:
+                if reset_sub[g]:
+                    v1 -= vth_eff[g]
+                else:
+                    v1 = 0
+                if reset_u[g]:
+                    u1 = 0
+                ref[g] = ref_steps[g]
+                spk_step[n_spk] = k
+                spk_id[n_spk] = g
+                n_spk += 1
+            u[g] = u1
+            v[g] = v1
+        # -- phase 3: route --------------------------------------------------------------
+        for d in range(D):
+            slot_off[d] = ((k + 1 + d) % D) * N
+        nt = 0
+        for e in range(step_start, n_spk):
+            g = spk_id[e]
+            cg = core_of[g]
+            counters[cg, SPIKES] += 1
+            counters[cg, MESSAGES] += n_dest[g]
+            for sg in range(axon_ptr[g], axon_ptr[g + 1]):
+                p = seg_proj[sg]
+                ex = proj_wexp[p]
+                q0 = seg_ptr[sg]
+                q1 = seg_ptr[sg + 1]
+                counters[seg_core[sg], SYN_EVENTS] += q1 - q0
+                if ex >= 0:
+                    for q in range(q0, q1):
+                        ring[slot_off[syn_d[q]] + syn_tgt[q]] += np.int64(syn_w[q]) << ex
+                else:
+                    off = proj_part_off[p]
+                    ps = proj_post_start[p]
+                    npost = proj_post_size[p]
+                    for q in range(q0, q1):
+                        d = np.int64(syn_d[q])
+                        idx = off + d * npost + (syn_tgt[q] - ps)
+                        if part_mark[idx] == 0:
+                            part_mark[idx] = 1
+                            t_idx[nt] = idx
+                            t_pos[nt] = slot_off[d] + syn_tgt[q]
+                            t_shift[nt] = -ex
+                            nt += 1
+                        partial[idx] += syn_w[q]
+        for t in range(nt):   # floor each (projection, delay, target) sum once
+            idx = t_idx[t]
+            ring[t_pos[t]] += partial[idx] >> t_shift[t]
+            partial[idx] = 0
+            part_mark[idx] = 0
+        # -- phase 5: record ---------------------------------------------------------------
+        for j in range(n_probe):
+            tr_u[s, j] = u[probe_gids[j]]
+            tr_v[s, j] = v[probe_gids[j]]
+        if strict and first_ovf[0] >= 0:
+            n_spk_io[0] = n_spk
+            return s + 1
+    n_spk_io[0] = n_spk
+    return n_steps

@@ -1,0 +1,190 @@
+"""Executor: chip state, the run loop, probes, counters, checkpoints.
+
+The arithmetic lives in :mod:`neuromorph.kernels`; this module allocates state once,
+generates source spikes per chunk of steps, calls the kernel, grows buffers, and packages
+results as the neutral :class:`~neuromorph.network.RunResult`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .compiler import Program, compile_network
+from .errors import ChipOverflowError, ParameterError
+from .hardware import LOIHI, ChipSpec
+from .network import Network, RunResult, SpikeLog, Traces
+
+STATE_FIELDS = ("u", "v", "ref", "ring", "counters", "step")
+
+
+class Simulator:
+    """Runs a compiled :class:`~neuromorph.compiler.Program` step by step.
+
+    Parameters
+    ----------
+    program : Program or Network
+        A compiled program, or a network to compile with ``chip``/``loihi_compat``.
+    strict : bool
+        Raise :class:`ChipOverflowError` at the end of the first step in which any wrap
+        or saturation happens.
+    chunk_steps : int
+        Steps per kernel call (bounds the memory of source events and traces per call).
+    """
+
+    def __init__(self, program: Program | Network, *, strict: bool = False, chip: ChipSpec = LOIHI,
+                 loihi_compat: bool = False, chunk_steps: int = 16384):
+        if isinstance(program, Network):
+            program = compile_network(program, chip, loihi_compat=loihi_compat)
+        if not isinstance(program, Program):
+            raise ParameterError("program", type(program).__name__, "a Program or a Network")
+        if int(chunk_steps) < 1:
+            raise ParameterError("chunk_steps", chunk_steps, ">= 1")
+        self.program = p = program
+        self.strict = bool(strict)
+        self.chunk_steps = int(chunk_steps)
+        self.u = p.u0.copy()
+        self.v = p.v0.copy()
+        self.ref = np.zeros(p.n, np.int32)
+        self.ring = np.zeros(p.D * p.n, np.int64)
+        self.counters = np.zeros((p.n_cores + 1, 7), np.int64)
+        self.step_count = 0
+        # scratch (no state survives a step in these)
+        self._partial = np.zeros(p.part_size, np.int64)
+        self._part_mark = np.zeros(p.part_size, np.uint8)
+        self._t_idx = np.zeros(p.part_size, np.int64)
+        self._t_pos = np.zeros(p.part_size, np.int64)
+        self._t_shift = np.zeros(p.part_size, np.int64)
+        self._fire = np.zeros(p.n, np.uint8)
+        self._first_ovf = np.full(3, -1, np.int64)
+        # records
+        self._spk_step = np.zeros(max(1 << 16, 4 * p.n), np.int64)
+        self._spk_id = np.zeros_like(self._spk_step)
+        self._n_spk = np.zeros(1, np.int64)
+        self._tr_u: list[np.ndarray] = []
+        self._tr_v: list[np.ndarray] = []
+        self._tr_steps: list[np.ndarray] = []
+
+    # -- running --------------------------------------------------------------------------
+    def _source_events(self, k0: int, n: int):
+        p = self.program
+        steps, ids = [], []
+        for start, size, src in p.sources:
+            s, i = src.events(size, p.dt, k0, n)
+            steps.append(s)
+            ids.append(i + start)
+        if not steps:
+            return np.zeros(n + 1, np.int64), np.zeros(0, np.int64)
+        s, i = np.concatenate(steps), np.concatenate(ids)
+        order = np.lexsort((i, s))
+        s, i = s[order], i[order]
+        ptr = np.searchsorted(s, np.arange(k0, k0 + n + 1)).astype(np.int64)
+        return ptr, i.astype(np.int64)
+
+    def run(self, n_steps: int) -> "Simulator":
+        """Advance ``n_steps`` steps (bit-identical to ``n_steps`` calls of :meth:`step`)."""
+        if int(n_steps) != n_steps or n_steps < 0:
+            raise ParameterError("n_steps", n_steps, "an integer >= 0")
+        from . import kernels
+
+        p, c = self.program, self.program.chip.core
+        left = int(n_steps)
+        while left > 0:
+            n = min(left, self.chunk_steps)
+            k0 = self.step_count
+            src_ptr, src_ids = self._source_events(k0, n)
+            tr_u = np.zeros((n, p.probe_gids.size), np.int64)
+            tr_v = np.zeros_like(tr_u)
+            done = 0
+            while done < n:
+                got = kernels.run_steps(
+                    k0 + done, n - done, self.u, self.v, self.ref, self.ring, p.D,
+                    p.is_src, p.fu, p.fv, p.vth_eff, p.bias, p.ref_steps, p.reset_u, p.reset_sub, p.core_of,
+                    p.n_dest, p.axon_ptr, p.seg_ptr, p.seg_proj, p.seg_core, p.syn_tgt, p.syn_w, p.syn_d,
+                    p.proj_wexp, p.proj_part_off, p.proj_post_start, p.proj_post_size,
+                    self._partial, self._part_mark, self._t_idx, self._t_pos, self._t_shift,
+                    src_ptr[done:], src_ids, self._fire,
+                    self._spk_step, self._spk_id, self._n_spk,
+                    p.probe_gids, tr_u[done:], tr_v[done:],
+                    self.counters, self.strict, self._first_ovf,
+                    c.decay_bits, c.u_bits, c.v_bits, c.acc_bits, c.input_shift)
+                done += got
+                self.step_count += got
+                self.counters[:p.n_cores, kernels.NEURON_UPDATES] += p.neurons_per_core * got
+                if self.strict and self._first_ovf[0] >= 0:
+                    self._keep_traces(k0, done, tr_u, tr_v)
+                    kind, g, k = (int(x) for x in self._first_ovf)
+                    raise ChipOverflowError(kernels.COUNTER_NAMES[kind], int(p.core_of[g]), g, k)
+                if done < n:   # spike buffer full: grow it and continue
+                    self._spk_step = np.concatenate([self._spk_step, np.zeros_like(self._spk_step)])
+                    self._spk_id = np.concatenate([self._spk_id, np.zeros_like(self._spk_id)])
+            self._keep_traces(k0, n, tr_u, tr_v)
+            left -= n
+        return self
+
+    def _keep_traces(self, k0, n, tr_u, tr_v):
+        if self.program.probe_gids.size:
+            self._tr_u.append(tr_u[:n])
+            self._tr_v.append(tr_v[:n])
+            self._tr_steps.append(np.arange(k0, k0 + n, dtype=np.int64))
+
+    def step(self) -> "Simulator":
+        """Advance one step."""
+        return self.run(1)
+
+    # -- results ----------------------------------------------------------------------------
+    @property
+    def spikes(self) -> SpikeLog:
+        p = self.program
+        n = int(self._n_spk[0])
+        return SpikeLog(self._spk_step[:n].copy(), self._spk_id[:n].copy(), p.dt, self.step_count, dict(p.populations))
+
+    @property
+    def traces(self) -> Traces:
+        p = self.program
+        cat = lambda xs, shape: np.concatenate(xs) if xs else np.zeros(shape, np.int64)  # noqa: E731
+        m = p.probe_gids.size
+        g = p.probe_gids
+        physical = bool(np.any(p.v_scale[g] != 1.0)) if m else False
+        return Traces(
+            steps=cat(self._tr_steps, (0,)), ids=g.copy(), dt=p.dt,
+            data={"u": cat(self._tr_u, (0, m)), "v": cat(self._tr_v, (0, m))},
+            units={"u": "A", "v": "V"} if physical else {"u": "LSB", "v": "LSB"},
+            scale={"u": p.u_scale[g], "v": p.v_scale[g]},
+            offset={"u": np.zeros(m), "v": p.v_origin[g]},
+        )
+
+    def counter_table(self) -> dict[str, np.ndarray]:
+        """Counter name -> int64 array, one entry per core and a last entry for the host."""
+        from .kernels import COUNTER_NAMES
+
+        return {name: self.counters[:, i].copy() for i, name in enumerate(COUNTER_NAMES)}
+
+    def result(self) -> RunResult:
+        return RunResult(self.spikes, self.traces, self.counter_table(),
+                         info={"simulator": "neuromorph-chip", "chip": self.program.chip.name,
+                               "loihi_compat": self.program.loihi_compat, "steps": self.step_count})
+
+    # -- checkpoint -------------------------------------------------------------------------
+    def state(self) -> dict[str, np.ndarray]:
+        """The whole chip state as named integer arrays (copies)."""
+        return {"u": self.u.copy(), "v": self.v.copy(), "ref": self.ref.copy(), "ring": self.ring.copy(),
+                "counters": self.counters.copy(), "step": np.array([self.step_count], np.int64)}
+
+    def restore(self, state: dict[str, np.ndarray]) -> "Simulator":
+        """Continue from a :meth:`state` snapshot of a simulator of the same program."""
+        for name in STATE_FIELDS:
+            if name not in state:
+                raise ParameterError("state", f"missing {name!r}", f"a dict with keys {STATE_FIELDS}")
+            mine = getattr(self, name) if name != "step" else np.array([self.step_count])
+            if np.shape(state[name]) != np.shape(mine):
+                raise ParameterError(name, f"shape {np.shape(state[name])}", f"shape {np.shape(mine)}", "restore")
+        self.u[:], self.v[:], self.ref[:] = state["u"], state["v"], state["ref"]
+        self.ring[:], self.counters[:] = state["ring"], state["counters"]
+        self.step_count = int(state["step"][0])
+        return self
+
+
+def run(network: Network, n_steps: int, *, chip: ChipSpec = LOIHI, loihi_compat: bool = False,
+        strict: bool = False) -> RunResult:
+    """Compile ``network`` for ``chip`` and run it ``n_steps`` steps."""
+    return Simulator(network, chip=chip, loihi_compat=loihi_compat, strict=strict).run(n_steps).result()
