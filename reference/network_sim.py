@@ -1,0 +1,498 @@
+r"""Float64 reference simulator of a :class:`neuromorph.network.Network` (catalogue W5).
+
+``simulate(network, n_steps, mode)`` runs the *same* network description the chip
+compiles, in float64, and returns the chip's result types (:class:`SpikeLog`,
+:class:`Traces` in a :class:`RunResult`). Two modes let a comparison separate the two
+sources of chip error:
+
+* ``continuous`` vs ``hardware``: time-discretisation error (the chip's step order);
+* ``hardware`` vs the chip: quantization error (the chip's integers).
+
+Time convention (both modes, as the chip)
+-----------------------------------------
+Step ``k`` is the interval ``(k dt, (k+1) dt]``. The trace sample of step ``k`` is the
+state at the *end* of the step, ``t = (k+1) dt`` (``Traces.steps`` holds ``k``). A
+source spike of step ``k`` happens at ``t = k dt``; a synapse of delay ``δ`` delivers it
+in step ``k + round(δ/dt)``, i.e. at ``t = k dt + δ`` in continuous mode. Sample ``k`` is
+taken for ``(k + 1) % record_every == 0`` (so the final state is always the last
+sample when ``record_every`` divides ``n_steps``).
+
+Mode ``"hardware"`` — hardware-ordered float
+--------------------------------------------
+The chip's phase order (docs/hardware-model.md §4) and time step, in float64 with the
+*ideal* (unquantized) decay factors, no wrap, no saturation, no rounding. Per step ``k``:
+
+1. **deliver**: ``A_i`` = sum of the weights of the spikes that arrive in step ``k``
+   (a ring of ``D = max delay + 1`` slots, read and cleared);
+2. **integrate** every neuron in ascending global id (below); sources fire per their
+   ``events`` schedule (exactly the chip's spikes);
+3. **route** the spikes of step ``k`` into ring slot ``k + d``, ``d = round(delay/dt)``
+   (half to even, ``np.rint``) for :class:`Projection`, ``d = 1 + delay_steps`` for
+   :class:`ProjectionRegisters`;
+4. **learn** (STDP on plastic projections, after routing: a pre spike of step ``k`` is
+   routed with the weight it had before step ``k``'s update);
+5. **record** spikes and probed state.
+
+Physical ``LIF`` (``x = V - v_reset``, ``θ = v_th - v_reset``, ``α_V = e^{-dt/τ_m}``,
+``α_I = e^{-dt/τ_syn}``, ``α_I = 0`` for ``τ_syn = 0``, ``R_ref = round(t_ref/dt)``)::
+
+    I  = α_I I + A
+    if ref > 0:  ref -= 1                       (x stays at its reset value 0)
+    else:
+        x = α_V x + (1-α_V)/g_L · I + (1-α_V)(E_L - v_reset + I_bias/g_L)
+        if x > θ:  spike, x = 0, ref = R_ref    (strict; I is not reset)
+
+This is docs/hardware-model.md §2 with §7's register mapping undone term by term: the
+chip's ``u`` is ``(1-α_V) I / (g_L s_v)``, its bias ``(1-α_V)(I_bias + g_L(E_L -
+v_reset))/(g_L s_v)``, ``fu/2^12 → α_I``, ``fv/2^12 → α_V``, ``vth<<6 → θ/s_v``, weights
+``(1-α_V) w/(g_L s_v)``. ``u`` is recorded as ``I`` (A), ``v`` as ``x + v_reset`` (V).
+
+``LIFRegisters`` (with ``ProjectionRegisters``; hardware mode only) run the same rule
+on the register *values* as exact reals, the loihi preset's shifts (6, 6) and
+``du_offset = 1``::
+
+    u' = u (1 - (du+1)/4096) + 64 a,      a = Σ weight_mant · 2**weight_exp
+    ref > 0: ref -= 1 (v frozen)  else  v' = v (1 - dv/4096) + u' + bias_mant · 2**bias_exp
+    v' > 64 vth: spike; v' = 0 ('zero') or v' - 64 vth ('subtract'); u' = 0 if reset_u;
+    ref = refractory_steps
+
+with no trunc0, no wrap of ``u``, no saturation of ``v`` or the accumulator, and the
+weight mantissas taken as given (the chip's 8-bit clip and LSB truncation are
+quantization and are *not* applied). Recorded ``u``/``v`` are in register LSBs. The
+difference from the chip is then exactly its rounding/wrapping.
+
+``Izhikevich`` (own units: v in mV, t in ms, I dimensionless): Izhikevich's Euler scheme
+at ``dt_ms = 1000 dt``, v first, then u with the new v::
+
+    v' = v + dt_ms (k2 v² + k1 v + k0 - u + I_bias + A);  u' = u + dt_ms a (b v' - u)
+    v' >= v_peak: spike, v' = c, u' = u' + d
+
+Synaptic input into an Izhikevich population: the projection's ``weight`` value is
+taken as an increment of the dimensionless input ``I`` (no unit conversion) that lasts
+one step ``dt`` (Izhikevich 2003's network input), i.e. ``A`` above.
+
+Mode ``"continuous"`` — event-exact
+-----------------------------------
+Every event happens at its exact time and the state between events is integrated
+exactly where a closed form exists:
+
+* Sources fire at ``k dt``; a neuron fires at its exact threshold-crossing time;
+  a spike at ``t`` arrives at ``t + delay`` (the delay as given, not rounded; arrival
+  times within 1e-9 dt of a step boundary are snapped onto it).
+* ``LIF``: between events ``(x, I)`` is advanced by the closed-form solution of the
+  linear 2-D system ``τ_syn İ = -I``, ``τ_m ẋ = -x + (E_L - v_reset) + (I + I_bias)/g_L``
+  (``τ_syn = τ_m`` included). The crossing of ``θ`` is located by safeguarded Newton on
+  the closed form to ~1e-15 relative (between events ``x`` has at most one extremum, so
+  no crossing is missed), reported as the sub-step spike ``SpikeLog.times``; ``x`` is
+  then held at 0 for exactly ``t_ref`` seconds (``I`` keeps decaying and integrating).
+  ``τ_syn = 0`` (a current that lasts one step on the chip) is a rectangular current
+  pulse of amplitude ``w`` and width ``dt`` from the arrival time. ``substeps`` is not
+  used for LIF: the solution is exact whatever the step.
+* ``Izhikevich``: classical RK4 with sub-steps of at most ``dt/substeps`` (default:
+  sub-steps of at most 10 µs), split at every input event; a crossing of ``v_peak`` is
+  located by bisection on the RK4 step length, and the reset ``v = c, u += d`` happens at
+  that time. Input pulses of amplitude ``w`` and width ``dt`` as in hardware mode.
+* ``LIFRegisters``/``ProjectionRegisters`` have no continuous-time meaning: refused.
+
+STDP (both modes)
+-----------------
+Pair-based additive STDP with all-to-all interaction (:class:`neuromorph.network.STDP`)
+on projections with ``plasticity``: per pre neuron a trace ``x`` (decay ``τ+``, +1 per
+spike), per post neuron a trace ``y`` (decay ``τ-``). At a post spike every incoming
+plastic weight gains ``A+ · x_pre``; at a pre spike every outgoing plastic weight gains
+``A- · y_post``; traces hold the spikes strictly before the current time, so pairs with
+``Δt = 0`` change nothing and the result equals the explicit sum
+``Σ_pairs A± exp(-|Δt|/τ±)`` over all (pre, post) pairs. Spike times are emission times
+(``k dt`` in hardware mode, exact times in continuous mode). Weights are clipped to
+``[w_min, w_max]`` after each learning event (the clip makes the sum order-dependent; a
+check against the explicit sum needs weights that stay inside the bounds). Final
+weights: ``RunResult.weights[projection_index]`` (projection-local synapse order).
+
+Probes
+------
+Columns are the probed neurons in the order of ``network.probes`` (a neuron probed twice
+appears once); every requested variable (``"u"``, ``"v"``) is recorded for every column.
+``Traces.units`` gives the unit of a variable when all columns share it; otherwise it
+reads ``"mixed"`` and ``info["column_units"][var]`` lists one unit per column.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from neuromorph.errors import ParameterError
+from neuromorph.network import (
+    LIF, STDP, Izhikevich, LIFRegisters, Network, PoissonSpikes, Projection, ProjectionRegisters,
+    RegularSpikes, RunResult, SpikeLog, SpikeTimes, Traces,
+)
+
+__all__ = ["simulate", "MODES", "DEFAULT_IZH_SUBSTEP"]
+
+MODES = ("hardware", "continuous")
+DEFAULT_IZH_SUBSTEP = 10e-6  # s: default largest Izhikevich RK4 sub-step in continuous mode
+
+_SOURCES = (SpikeTimes, RegularSpikes, PoissonSpikes)
+_INPUT_SHIFT = 6  # loihi preset: synaptic input aligned as a << 6
+_VTH_SHIFT = 6  # loihi preset: threshold compared as vth << 6
+_DU_OFFSET = 1  # loihi preset: fu = 4096 - (du + 1)
+_UNITY = 4096.0
+
+
+def _int_arg(name: str, value, minimum: int, context: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ParameterError(name, value, f"an integer >= {minimum}", context)
+    return int(value)
+
+
+def _per_neuron(value, n: int) -> np.ndarray:
+    return np.broadcast_to(np.asarray(value, dtype=float), (n,)).astype(float)
+
+
+# --------------------------------------------------------------------------------------
+# building flat arrays
+# --------------------------------------------------------------------------------------
+class _Plan:
+    """Flat float64/int64 arrays describing the network for the kernels."""
+
+
+def _build_neurons(net: Network, mode: str, plan: _Plan) -> None:
+    N = net.n_neurons
+    dt = net.dt
+    f = lambda v=0.0: np.full(N, v, dtype=float)  # noqa: E731
+    plan.kind = np.zeros(N, np.int64)
+    # hardware linear family
+    plan.aI, plan.kA, plan.aV, plan.kI, plan.b = f(), f(), f(), f(), f()
+    plan.theta = f(np.inf)
+    plan.ref_steps = np.zeros(N, np.int64)
+    plan.subtract = np.zeros(N, np.bool_)
+    plan.reset_u = np.zeros(N, np.bool_)
+    # continuous LIF
+    plan.inv_tau, plan.inv_tau_s, plan.R, plan.c, plan.t_ref = f(), f(), f(), f(), f()
+    plan.pulse = np.zeros(N, np.bool_)
+    # Izhikevich
+    plan.iz = {k: f() for k in ("a", "b", "c", "d", "peak", "k2", "k1", "k0", "bias")}
+    plan.iz["peak"][:] = np.inf
+    # state and recording offsets/units
+    plan.x0, plan.y0, plan.v_off = f(), f(), f()
+    plan.unit_u = np.full(N, "", dtype=object)
+    plan.unit_v = np.full(N, "", dtype=object)
+    for pop in net.populations.values():
+        sl = slice(pop.start, pop.stop)
+        m = pop.model
+        ctx = f"population {pop.name!r}"
+        if pop.is_source:
+            if not isinstance(m, _SOURCES):
+                raise ParameterError("source", type(m).__name__, "SpikeTimes, RegularSpikes or PoissonSpikes", ctx)
+            continue
+        if isinstance(m, LIF):
+            plan.kind[sl] = 1
+            one_m_aV = -math.expm1(-dt / m.tau_m)
+            plan.aV[sl] = math.exp(-dt / m.tau_m)
+            plan.aI[sl] = math.exp(-dt / m.tau_syn) if m.tau_syn > 0 else 0.0
+            plan.kA[sl] = 1.0
+            plan.kI[sl] = one_m_aV / m.g_L
+            plan.b[sl] = one_m_aV * (m.E_L - m.v_reset + m.I_bias / m.g_L)
+            plan.theta[sl] = m.v_th - m.v_reset
+            plan.ref_steps[sl] = int(round(m.t_ref / dt))
+            plan.inv_tau[sl] = 1.0 / m.tau_m
+            plan.inv_tau_s[sl] = 1.0 / m.tau_syn if m.tau_syn > 0 else 0.0
+            plan.pulse[sl] = m.tau_syn == 0
+            plan.R[sl] = 1.0 / m.g_L
+            plan.c[sl] = m.E_L - m.v_reset + m.I_bias / m.g_L
+            plan.t_ref[sl] = m.t_ref
+            plan.x0[sl] = 0.0 if m.v_init is None else m.v_init - m.v_reset
+            plan.v_off[sl] = m.v_reset
+            plan.unit_u[sl], plan.unit_v[sl] = "A", "V"
+        elif isinstance(m, LIFRegisters):
+            if mode != "hardware":
+                raise ParameterError("model", "LIFRegisters",
+                                     "LIF or Izhikevich in mode 'continuous' (LIFRegisters runs in mode 'hardware' only)",
+                                     ctx)
+            plan.kind[sl] = 1
+            plan.aI[sl] = 1.0 - (m.du + _DU_OFFSET) / _UNITY
+            plan.kA[sl] = float(2 ** _INPUT_SHIFT)
+            plan.aV[sl] = 1.0 - m.dv / _UNITY
+            plan.kI[sl] = 1.0
+            plan.b[sl] = _per_neuron(m.bias_mant, pop.size) * np.exp2(_per_neuron(m.bias_exp, pop.size))
+            plan.theta[sl] = float(m.vth) * 2 ** _VTH_SHIFT
+            plan.ref_steps[sl] = int(m.refractory_steps)
+            plan.subtract[sl] = m.reset_mode == "subtract"
+            plan.reset_u[sl] = bool(m.reset_u)
+            plan.x0[sl] = _per_neuron(m.v_init, pop.size)
+            plan.y0[sl] = _per_neuron(m.u_init, pop.size)
+            plan.unit_u[sl], plan.unit_v[sl] = "lsb", "lsb"
+        elif isinstance(m, Izhikevich):
+            if mode == "continuous" and not m.c < m.v_peak:
+                raise ParameterError("c", m.c, f"< v_peak = {m.v_peak} (continuous mode)", ctx)
+            plan.kind[sl] = 2
+            for k, v in (("a", m.a), ("b", m.b), ("c", m.c), ("d", m.d), ("peak", m.v_peak),
+                         ("k2", m.k2), ("k1", m.k1), ("k0", m.k0), ("bias", m.I_bias)):
+                plan.iz[k][sl] = v
+            plan.pulse[sl] = True
+            plan.x0[sl] = m.v_init
+            plan.y0[sl] = m.b * m.v_init if m.u_init is None else m.u_init
+            plan.unit_u[sl], plan.unit_v[sl] = "1 (Izhikevich u)", "mV"
+        else:
+            raise ParameterError("model", type(m).__name__, "LIF, LIFRegisters or Izhikevich", ctx)
+
+
+def _build_synapses(net: Network, mode: str, plan: _Plan) -> None:
+    dt = net.dt
+    pre_g, post_g, w, d_steps, d_sec, sizes = [], [], [], [], [], []
+    for pi, proj in enumerate(net.projections):
+        ctx = f"projection {pi} ({proj.pre}->{proj.post})"
+        pre, post = net.populations[proj.pre], net.populations[proj.post]
+        if post.is_source:
+            raise ParameterError("post", proj.post, "a neuron population", ctx)
+        if isinstance(proj, Projection):
+            if isinstance(post.model, LIFRegisters):
+                raise ParameterError("projection", "Projection (amperes) into LIFRegisters",
+                                     "ProjectionRegisters into LIFRegisters; Projection into LIF or Izhikevich", ctx)
+            delay = np.asarray(proj.delay, dtype=float)
+            ds = np.rint(delay / dt).astype(np.int64)
+            if ds.size and ds.min() < 1:
+                raise ParameterError("delay", float(delay.min()), f">= dt = {dt:g} s", ctx)
+            weight = np.asarray(proj.weight, dtype=float)
+        elif isinstance(proj, ProjectionRegisters):
+            if mode != "hardware":
+                raise ParameterError("projection", "ProjectionRegisters",
+                                     "Projection in mode 'continuous' (ProjectionRegisters runs in mode 'hardware' only)",
+                                     ctx)
+            if not isinstance(post.model, LIFRegisters):
+                raise ParameterError("projection", f"ProjectionRegisters into {type(post.model).__name__}",
+                                     "ProjectionRegisters into LIFRegisters only", ctx)
+            extra = np.asarray(proj.delay_steps, dtype=np.int64)
+            if extra.size and extra.min() < 0:
+                raise ParameterError("delay_steps", int(extra.min()), ">= 0", ctx)
+            ds = 1 + extra
+            delay = ds * dt
+            weight = np.asarray(proj.weight_mant, dtype=float) * 2.0 ** int(proj.weight_exp)
+        else:
+            raise ParameterError("projection", type(proj).__name__, "Projection or ProjectionRegisters", ctx)
+        pre_g.append(pre.start + np.asarray(proj.pre_idx, np.int64))
+        post_g.append(post.start + np.asarray(proj.post_idx, np.int64))
+        w.append(weight)
+        d_steps.append(ds)
+        d_sec.append(delay)
+        sizes.append(weight.size)
+    cat = lambda a, t: np.concatenate(a).astype(t) if a else np.zeros(0, t)  # noqa: E731
+    pre_g, post_g = cat(pre_g, np.int64), cat(post_g, np.int64)
+    w, d_steps, d_sec = cat(w, float), cat(d_steps, np.int64), cat(d_sec, float)
+    order = np.argsort(pre_g, kind="stable")
+    plan.syn_post = np.ascontiguousarray(post_g[order])
+    plan.syn_w = np.ascontiguousarray(w[order])
+    plan.syn_d = np.ascontiguousarray(d_steps[order])
+    plan.syn_delay = np.ascontiguousarray(d_sec[order])
+    plan.syn_ptr = np.concatenate([[0], np.cumsum(np.bincount(pre_g, minlength=net.n_neurons))]).astype(np.int64)
+    position = np.empty(order.size, np.int64)
+    position[order] = np.arange(order.size)
+    plan.proj_offset = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    plan.position = position  # global (projection-concatenated) synapse -> CSR position
+    plan.D = int(d_steps.max()) + 1 if d_steps.size else 1
+    plan.Q = (int(math.floor(d_sec.max() / dt + 1e-9)) if d_sec.size else 0) + 4
+
+
+def _csr(keys: np.ndarray, n: int, *cols: np.ndarray):
+    order = np.argsort(keys, kind="stable")
+    ptr = np.concatenate([[0], np.cumsum(np.bincount(keys, minlength=n))]).astype(np.int64)
+    return (ptr,) + tuple(np.ascontiguousarray(c[order]) for c in cols)
+
+
+def _plastic_tables(net: Network, plan: _Plan) -> tuple:
+    N = net.n_neurons
+    n_proj = len(net.projections)
+    A_plus, A_minus = np.zeros(n_proj), np.zeros(n_proj)
+    itp, itm = np.zeros(n_proj), np.zeros(n_proj)
+    w_min, w_max = np.full(n_proj, -np.inf), np.full(n_proj, np.inf)
+    post_keys, post_pos, post_proj, post_tr = [], [], [], []
+    pre_keys, pre_pos, pre_proj, pre_tr = [], [], [], []
+    xo_keys, xo_idx, X_proj, yo_keys, yo_idx, Y_proj = [], [], [], [], [], []
+    nX = nY = 0
+    for pi, proj in enumerate(net.projections):
+        rule = getattr(proj, "plasticity", None)
+        if rule is None:
+            continue
+        if not isinstance(rule, STDP):
+            raise ParameterError("plasticity", type(rule).__name__, "STDP or None", f"projection {pi}")
+        pre, post = net.populations[proj.pre], net.populations[proj.post]
+        A_plus[pi], A_minus[pi] = rule.A_plus, rule.A_minus
+        itp[pi], itm[pi] = 1.0 / rule.tau_plus, 1.0 / rule.tau_minus
+        w_min[pi], w_max[pi] = rule.w_min, rule.w_max
+        pos = plan.position[plan.proj_offset[pi]:plan.proj_offset[pi + 1]]
+        pre_i, post_i = np.asarray(proj.pre_idx, np.int64), np.asarray(proj.post_idx, np.int64)
+        post_keys.append(post.start + post_i)
+        post_pos.append(pos)
+        post_proj.append(np.full(pos.size, pi, np.int64))
+        post_tr.append(nX + pre_i)
+        pre_keys.append(pre.start + pre_i)
+        pre_pos.append(pos)
+        pre_proj.append(np.full(pos.size, pi, np.int64))
+        pre_tr.append(nY + post_i)
+        xo_keys.append(pre.start + np.arange(pre.size))
+        xo_idx.append(nX + np.arange(pre.size))
+        X_proj.append(np.full(pre.size, pi, np.int64))
+        yo_keys.append(post.start + np.arange(post.size))
+        yo_idx.append(nY + np.arange(post.size))
+        Y_proj.append(np.full(post.size, pi, np.int64))
+        nX += pre.size
+        nY += post.size
+    cat = lambda a: np.concatenate(a).astype(np.int64) if a else np.zeros(0, np.int64)  # noqa: E731
+    pl_pre = _csr(cat(pre_keys), N, cat(pre_pos), cat(pre_proj), cat(pre_tr))
+    pl_post = _csr(cat(post_keys), N, cat(post_pos), cat(post_proj), cat(post_tr))
+    xo = _csr(cat(xo_keys), N, cat(xo_idx))
+    yo = _csr(cat(yo_keys), N, cat(yo_idx))
+    traces = (np.zeros(nX), np.zeros(nX, np.int64), np.zeros(nX), cat(X_proj),
+              np.zeros(nY), np.zeros(nY, np.int64), np.zeros(nY), cat(Y_proj))
+    return pl_pre + pl_post + xo + yo + traces + (A_plus, A_minus, itp, itm, w_min, w_max)
+
+
+def _build_sources(net: Network, n_steps: int) -> tuple[np.ndarray, np.ndarray]:
+    steps, gids = [], []
+    for pop in net.populations.values():
+        if pop.is_source:
+            s, i = pop.model.events(pop.size, net.dt, 0, n_steps)
+            s, i = np.asarray(s, np.int64), np.asarray(i, np.int64)
+            m = (s >= 0) & (s < n_steps)
+            steps.append(s[m])
+            gids.append(pop.start + i[m])
+    if steps:
+        s, g = np.concatenate(steps), np.concatenate(gids)
+    else:
+        s, g = np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if s.size:
+        key = np.unique(s * net.n_neurons + g)  # sorted by (step, gid), one spike per neuron per step
+        s, g = key // net.n_neurons, key % net.n_neurons
+    ptr = np.searchsorted(s, np.arange(n_steps + 1)).astype(np.int64)
+    return ptr, g.astype(np.int64)
+
+
+def _build_probes(net: Network) -> tuple[np.ndarray, tuple[str, ...]]:
+    cols, seen, vars_ = [], set(), []
+    for pr in net.probes:
+        pop = net.populations.get(pr.population)
+        if pop is None or pop.is_source:
+            raise ParameterError("population", pr.population, "a neuron population of the network", "probe")
+        for v in pr.variables:
+            if v not in ("u", "v"):
+                raise ParameterError("variables", v, "'u' or 'v'", f"probe of {pr.population!r}")
+            if v not in vars_:
+                vars_.append(v)
+        for g in (pop.start + np.asarray(pr.indices, np.int64)).tolist():
+            if g not in seen:
+                seen.add(g)
+                cols.append(g)
+    return np.asarray(cols, np.int64), tuple(v for v in ("u", "v") if v in vars_)
+
+
+# --------------------------------------------------------------------------------------
+# public entry point
+# --------------------------------------------------------------------------------------
+def simulate(network: Network, n_steps: int, mode: str = "hardware", substeps: int | None = None,
+             record_every: int = 1) -> RunResult:
+    """Run ``network`` for ``n_steps`` steps of ``network.dt`` in float64.
+
+    Parameters
+    ----------
+    network : neuromorph.network.Network
+        The description the chip runs (populations, projections, probes).
+    n_steps : int >= 1
+    mode : {"hardware", "continuous"}
+        ``"hardware"``: the chip's phase order and step with ideal float arithmetic;
+        ``"continuous"``: exact event times and exact (LIF) / RK4 (Izhikevich)
+        integration. See the module docstring for the exact rules.
+    substeps : int >= 1 or None
+        Continuous mode only: Izhikevich RK4 sub-steps per step (default: enough for
+        sub-steps of at most 10 µs). LIF is integrated exactly and ignores it. Must be
+        None or 1 in hardware mode.
+    record_every : int >= 1
+        Record probed state at the end of every ``record_every``-th step.
+
+    Returns
+    -------
+    RunResult
+        ``spikes`` (all neurons and sources; ``times`` holds exact spike times in
+        continuous mode), ``traces`` (``u``, ``v`` of the probed neurons), ``weights``
+        (final weights of plastic projections), ``info`` (mode, timings, units).
+    """
+    if not isinstance(network, Network):
+        raise ParameterError("network", type(network).__name__, "a neuromorph.network.Network", "simulate")
+    if mode not in MODES:
+        raise ParameterError("mode", mode, "'hardware' or 'continuous'", "simulate")
+    n_steps = _int_arg("n_steps", n_steps, 1, "simulate")
+    record_every = _int_arg("record_every", record_every, 1, "simulate")
+    dt = network.dt
+    if mode == "hardware":
+        if substeps not in (None, 1):
+            raise ParameterError("substeps", substeps, "None or 1 in mode 'hardware' (continuous mode only)",
+                                 "simulate")
+        eff_substeps = 1
+    else:
+        if substeps is None:
+            eff_substeps = max(1, math.ceil(dt / DEFAULT_IZH_SUBSTEP - 1e-9))
+        else:
+            eff_substeps = _int_arg("substeps", substeps, 1, "simulate")
+
+    plan = _Plan()
+    _build_neurons(network, mode, plan)
+    _build_synapses(network, mode, plan)
+    pl = _plastic_tables(network, plan)
+    src_ptr, src_gid = _build_sources(network, n_steps)
+    rec_gid, rec_vars = _build_probes(network)
+    n_samples = n_steps // record_every
+    rec_u = np.zeros((n_samples, rec_gid.size))
+    rec_v = np.zeros((n_samples, rec_gid.size))
+    x, y = plan.x0.copy(), plan.y0.copy()
+    iz = plan.iz
+    from . import network_sim_kernels as K  # numba compiles (or loads its cache) on first use
+
+    t0 = time.perf_counter()
+    if mode == "hardware":
+        ref = np.zeros(network.n_neurons, np.int64)
+        n, s_steps, s_ids = K.run_hardware(
+            n_steps, dt, plan.kind, plan.aI, plan.kA, plan.aV, plan.kI, plan.b, plan.theta, plan.ref_steps,
+            plan.subtract, plan.reset_u,
+            iz["a"], iz["b"], iz["c"], iz["d"], iz["peak"], iz["k2"], iz["k1"], iz["k0"], iz["bias"],
+            x, y, ref, src_ptr, src_gid,
+            plan.syn_ptr, plan.syn_post, plan.syn_d, plan.syn_w, plan.D,
+            *pl, record_every, rec_gid, rec_u, rec_v)
+        times = None
+    else:
+        z = np.zeros(network.n_neurons)
+        ref = np.zeros(network.n_neurons)
+        h_max_ms = dt / eff_substeps * 1e3
+        n, s_steps, s_ids, s_off = K.run_continuous(
+            n_steps, dt, plan.kind, plan.inv_tau, plan.inv_tau_s, plan.R, plan.c, plan.theta, plan.t_ref,
+            plan.pulse,
+            iz["a"], iz["b"], iz["c"], iz["d"], iz["peak"], iz["k2"], iz["k1"], iz["k0"], iz["bias"], h_max_ms,
+            x, y, z, ref, src_ptr, src_gid,
+            plan.syn_ptr, plan.syn_post, plan.syn_delay, plan.syn_w, plan.Q,
+            *pl, record_every, rec_gid, rec_u, rec_v)
+        times = s_steps * dt + s_off
+    wall = time.perf_counter() - t0
+
+    pops = {p.name: (p.start, p.size) for p in network.populations.values()}
+    spikes = SpikeLog(s_steps, s_ids, dt, n_steps, pops, times)
+    rec_v += plan.v_off[rec_gid][None, :]
+    data = {"u": rec_u, "v": rec_v}
+    data = {k: data[k] for k in rec_vars}
+    units, column_units = {}, {}
+    for var, arr in (("u", plan.unit_u), ("v", plan.unit_v)):
+        if var not in rec_vars:
+            continue
+        col = arr[rec_gid].tolist()
+        column_units[var] = col
+        units[var] = col[0] if len(set(col)) == 1 else "mixed"
+    sample_steps = np.arange(record_every - 1, n_samples * record_every, record_every, dtype=np.int64)
+    traces = Traces(sample_steps, rec_gid, dt, data, units, {k: 1.0 for k in data}, {k: 0.0 for k in data})
+    weights = {}
+    for pi, proj in enumerate(network.projections):
+        if getattr(proj, "plasticity", None) is not None:
+            weights[pi] = plan.syn_w[plan.position[plan.proj_offset[pi]:plan.proj_offset[pi + 1]]].copy()
+    info = {"simulator": "reference.network_sim", "mode": mode, "dt": dt, "n_steps": n_steps,
+            "substeps": eff_substeps, "record_every": record_every, "wall_s": wall,
+            "steps_per_s": n_steps / wall if wall > 0 else float("inf"),
+            "column_units": column_units, "sample_time": "end of step: t = (step + 1) * dt"}
+    return RunResult(spikes, traces, {}, weights, info)
