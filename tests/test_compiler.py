@@ -1,0 +1,138 @@
+"""Compiler: quantization formulas (docs/hardware-model.md §7), weight preparation, placement, named errors."""
+
+import math
+
+import numpy as np
+import pytest
+
+from neuromorph.compiler import compile_network, prepare_weights
+from neuromorph.errors import CapacityError, CompileError, ParameterError
+from neuromorph.hardware import LOIHI
+from neuromorph.network import LIF, STDP, Izhikevich, LIFRegisters, Network, PoissonSpikes
+
+
+def test_lif_registers_follow_the_documented_formulas():
+    dt, m = 1e-4, LIF(tau_m=10e-3, tau_syn=5e-3, I_bias=300e-12, t_ref=2e-3)
+    net = Network(dt=dt)
+    net.add_population("n", 3, m)
+    prog = compile_network(net)
+    r = prog.registers.populations["n"].model
+    assert r.dv == round(4096 * (1 - math.exp(-dt / 10e-3)))                  # 41
+    assert r.du == 4096 - 1 - round(4096 * math.exp(-dt / 5e-3))              # 80
+    assert r.vth == (2**23 - 1) // (64 * 4)                                   # headroom 4
+    s_v = (m.v_th - m.v_reset) / (r.vth * 64)
+    want = r.dv / 4096 * 300e-12 / (m.g_L * s_v)
+    assert abs((r.bias_mant << r.bias_exp) - want) <= 2 ** r.bias_exp / 2
+    assert r.refractory_steps == 20
+    rows = {p["name"]: p for p in prog.report.parameters}
+    assert rows["tau_m"]["rel_error"] < 0.01 and rows["v_th"]["rel_error"] < 1e-12
+
+
+def test_leak_reversal_above_reset_becomes_bias():
+    # CUBA-style: E_L = -49 mV above v_th = -50 mV: the leak drives spiking with no current.
+    net = Network(dt=1e-4)
+    net.add_population("n", 1, LIF(E_L=-49e-3, v_th=-50e-3, v_reset=-60e-3, tau_m=20e-3, t_ref=5e-3))
+    r = compile_network(net).registers.populations["n"].model
+    assert (r.bias_mant << r.bias_exp) > 0
+
+
+@pytest.mark.parametrize("mode,w,num_bits,expected", [
+    ("mixed", [7, -127, 255, -256, 300, -300], 8, [6, -128, 254, -256, 254, -256]),
+    ("excitatory", [7, -5, 255, 300], 8, [7, 0, 255, 255]),
+    ("inhibitory", [-7, 5, -255, -300], 6, [-4, 0, -252, -252]),
+    ("mixed", [-7, 7], 6, [-8, 0]),
+])
+def test_weight_preparation_is_lavas(mode, w, num_bits, expected):
+    got, m = prepare_weights(np.array(w), mode, num_bits)
+    assert got.tolist() == expected and m == mode
+
+
+def test_auto_sign_mode():
+    assert prepare_weights(np.array([0, 0]), None, 8)[1] == "excitatory"
+    assert prepare_weights(np.array([-1, 0]), None, 8)[1] == "inhibitory"
+    assert prepare_weights(np.array([-1, 1]), None, 8)[1] == "mixed"
+
+
+def test_physical_weights_are_quantized_with_reported_error():
+    net = Network(dt=1e-4)
+    net.add_source("s", 50, PoissonSpikes(10.0, seed=0))
+    net.add_population("n", 20, LIF())
+    w = np.random.default_rng(0).uniform(10e-12, 100e-12, size=(20, 50))
+    net.connect("s", "n", matrix=w)
+    prog = compile_network(net)
+    row = [p for p in prog.report.parameters if p["name"] == "weight"][0]
+    # smallest exponent that fits -> grid step <= 2 * w_max / 255; rounding error <= step / 2
+    assert 0 < row["rel_error"] <= (2 * w.max() / 255) / 2 / w.min()
+    pr = prog.registers.projections[0]
+    assert pr.sign_mode == "excitatory" and 0 <= pr.weight_exp <= 7 and pr.weight_mant.max() <= 255
+
+
+def test_errors_name_parameter_value_and_range():
+    net = Network(dt=1e-4)
+    net.add_source("s", 2, PoissonSpikes(10.0, seed=0))
+    net.add_population("n", 2, LIF())
+    with pytest.raises(ParameterError, match=r"matrix.*\(2, 3\).*\(n_post, n_pre\) = \(2, 2\)"):
+        net.connect("s", "n", matrix=np.ones((2, 3)))
+    with pytest.raises(ParameterError, match="delay.*>= dt"):
+        net.connect("s", "n", weight=1e-12, p=1.0, seed=0, delay=0.0)
+    net.connect("s", "n", weight=1e-12, p=1.0, seed=0, delay=65e-4)
+    with pytest.raises(ParameterError, match=r"delay .* allowed: \[dt, 64 \* dt\]"):
+        compile_network(net)
+    net2 = Network(dt=1e-4)
+    net2.add_source("s", 2, PoissonSpikes(10.0, seed=0))
+    net2.add_population("n", 2, LIF())
+    net2.connect("s", "n", weight=1e-3, p=1.0, seed=0)
+    with pytest.raises(ParameterError, match="weight.*proj0:s->n"):
+        compile_network(net2)
+    with pytest.raises(ParameterError, match="tau_m.*> 0"):
+        LIF(tau_m=-1.0)
+
+
+def test_unsupported_features_raise_compile_error():
+    net = Network(dt=1e-4)
+    net.add_population("iz", 2, Izhikevich())
+    with pytest.raises(CompileError, match="Izhikevich"):
+        compile_network(net)
+    net = Network(dt=1e-4)
+    net.add_population("a", 2, LIF())
+    net.connect("a", "a", weight=1e-12, p=1.0, seed=0, plasticity=STDP())
+    with pytest.raises(CompileError, match="plasticity"):
+        compile_network(net)
+
+
+def test_loihi_compat_refuses_refractory_from_physical_units():
+    net = Network(dt=1e-4)
+    net.add_population("n", 1, LIF(t_ref=2e-3))
+    with pytest.raises(ParameterError, match="refractory_steps"):
+        compile_network(net, loihi_compat=True)
+    net = Network(dt=1e-4)
+    net.add_population("n", 1, LIF(t_ref=0.0))
+    assert compile_network(net, loihi_compat=True).loihi_compat
+
+
+def test_placement_splits_across_cores_and_counts_axons():
+    net = Network(dt=1e-3)
+    net.add_source("s", 100, PoissonSpikes(10.0, seed=0))
+    net.add_population("n", 1500, LIFRegisters(vth=100))
+    net.connect_registers("s", "n", weight_mant=10, p=0.05, seed=1)
+    prog = compile_network(net)
+    assert prog.n_cores == 2
+    assert [c["neurons"] for c in prog.report.cores] == [1024, 476]
+    assert prog.core_of[:100].tolist() == [2] * 100                   # sources on the host row
+    assert prog.core_of[100:1124].tolist() == [0] * 1024
+    # each source sends one message per destination core it reaches
+    assert int(prog.n_dest[:100].max()) <= 2
+
+
+def test_capacity_errors_name_core_and_limit():
+    net = Network(dt=1e-3)
+    net.add_source("s", 20, PoissonSpikes(10.0, seed=0))
+    net.add_population("n", 4, LIFRegisters(vth=100))
+    net.connect_registers("s", "n", weight_mant=10, matrix=np.ones((4, 20)))
+    with pytest.raises(CapacityError, match="core 0: fan-in axons needs 20, limit is 10"):
+        compile_network(net, LOIHI.with_core(max_fan_in_axons=10))
+    with pytest.raises(CapacityError, match="core 0: synapses needs 20, limit is 15"):
+        compile_network(net, LOIHI.with_core(synapse_memory_bits=15 * 24))
+    with pytest.raises(CapacityError, match="chip 'loihi': cores needs 4, limit is 2"):
+        from dataclasses import replace
+        compile_network(net, replace(LOIHI.with_core(max_neurons=1), n_cores=2))
