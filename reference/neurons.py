@@ -425,7 +425,7 @@ def __getattr__(name: str):  # lazy, so importing neurons stays cheap and cycle-
 
     if name.startswith("__"):
         raise AttributeError(name)
-    for mod in ("glif", "izhikevich", "hh", "fhn"):
+    for mod in ("glif", "izhikevich", "izhikevich_presets", "hh", "fhn"):
         m = importlib.import_module(f"reference.{mod}")
         if name in getattr(m, "__all__", ()):
             return getattr(m, name)
