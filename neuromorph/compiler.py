@@ -319,6 +319,23 @@ def _check_lif_registers(name: str, m: LIFRegisters, size: int, chip: ChipSpec, 
                                  name)
 
 
+def _note_accumulator_risk(reg, post_g, w_g, p_g, proj_wexp, chip, report):
+    """Note neurons whose coincident inputs (all presynaptic spikes in one step) exceed the accumulator."""
+    if post_g.size == 0:
+        return
+    scaled = w_g.astype(float) * np.exp2(proj_wexp[p_g].astype(float))
+    pos = np.bincount(post_g, weights=np.maximum(scaled, 0), minlength=reg.n_neurons)
+    neg = np.bincount(post_g, weights=np.minimum(scaled, 0), minlength=reg.n_neurons)
+    hi = (1 << (chip.core.acc_bits - 1)) - 1
+    risky = np.nonzero((pos > hi) | (neg < -hi - 1))[0]
+    if risky.size:
+        g = int(risky[0])
+        report.notes.append(
+            f"{risky.size} neurons (first: gid {g} of {reg.population_of(g).name!r}) can receive more than the "
+            f"{chip.core.acc_bits}-bit accumulator holds ({int(pos[g])} / {int(neg[g])} vs +/-{hi}) if all their "
+            "inputs spike in one step; such steps saturate (counted as acc_sat)")
+
+
 def _place(reg: Network, post_g: np.ndarray, pre_g: np.ndarray, chip: ChipSpec):
     """Greedy placement of neurons (gid order) onto cores under every per-core capacity."""
     c = chip.core
@@ -444,6 +461,7 @@ def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = Fal
     cat = lambda xs: np.concatenate(xs) if xs else np.zeros(0, np.int64)  # noqa: E731
     pre_g, post_g, w_g, d_g, p_g = cat(pre_l), cat(post_l), cat(w_l), cat(d_l), cat(p_l)
 
+    _note_accumulator_risk(reg, post_g, w_g, p_g, proj_wexp, chip, report)
     core_of, cores = _place(reg, post_g, pre_g, chip)
     n_cores = len(cores)
     core_of[is_src.astype(bool)] = n_cores            # the host row

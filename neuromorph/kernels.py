@@ -22,6 +22,22 @@ _mul_trunc = fixedpoint.jit.mul_trunc    # trunc0(x * f / 2**k), the Loihi decay
 
 
 @njit(cache=True, inline="always")
+def splitmix64(x):
+    """SplitMix64 finaliser on uint64 (wrapping); same bits as neuromorph.network._splitmix64."""
+    z = x + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True)
+def poisson_u32(seed_key, index, step):
+    """counter_uniform_u32 with ``seed_key = splitmix64(seed)`` precomputed (for tests)."""
+    h = splitmix64(splitmix64(seed_key ^ np.uint64(index)) ^ np.uint64(step))
+    return h >> np.uint64(32)
+
+
+@njit(cache=True, inline="always")
 def _overflow(counters, first_ovf, core, kind, g, k):
     counters[core, kind] += 1
     if first_ovf[0] < 0:
@@ -37,7 +53,7 @@ def run_steps(k0, n_steps,
               axon_ptr, seg_ptr, seg_proj, seg_core, syn_tgt, syn_w, syn_d,
               proj_wexp, proj_part_off, proj_post_start, proj_post_size,
               partial, part_mark, t_idx, t_pos, t_shift,
-              src_ptr, src_ids, fire,
+              src_ptr, src_ids, fire, pois_gid, pois_key, pois_index, pois_thr,
               spk_step, spk_id, n_spk_io,
               probe_gids, tr_u, tr_v,
               counters, strict, first_ovf,
@@ -65,6 +81,11 @@ def run_steps(k0, n_steps,
         base = (k % D) * N
         for e in range(src_ptr[s], src_ptr[s + 1]):
             fire[src_ids[e]] = 1
+        uk = np.uint64(k)
+        for e in range(pois_gid.shape[0]):     # Bernoulli-Poisson sources, keyed by (seed, neuron, step)
+            h = splitmix64(splitmix64(pois_key[e] ^ pois_index[e]) ^ uk) >> np.uint64(32)
+            if h < pois_thr[e]:
+                fire[pois_gid[e]] = 1
         step_start = n_spk
         # -- phases 1+2: deliver and integrate ---------------------------------------------
         for g in range(N):

@@ -14,7 +14,7 @@ import numpy as np
 from .compiler import Program, compile_network
 from .errors import ChipOverflowError, ParameterError
 from .hardware import LOIHI, ChipSpec
-from .network import Network, RunResult, SpikeLog, Traces
+from .network import Network, PoissonSpikes, RunResult, SpikeLog, Traces
 
 STATE_FIELDS = ("u", "v", "ref", "ring", "counters", "step")
 
@@ -59,8 +59,9 @@ class Simulator:
         self._t_shift = np.zeros(p.part_size, np.int64)
         self._fire = np.zeros(p.n, np.uint8)
         self._first_ovf = np.full(3, -1, np.int64)
+        self._pois = self._poisson_tables()
         # records
-        self._spk_step = np.zeros(max(1 << 16, 4 * p.n), np.int64)
+        self._spk_step = np.zeros(max(1 << 20, 4 * p.n), np.int64)
         self._spk_id = np.zeros_like(self._spk_step)
         self._n_spk = np.zeros(1, np.int64)
         self._tr_u: list[np.ndarray] = []
@@ -68,10 +69,28 @@ class Simulator:
         self._tr_steps: list[np.ndarray] = []
 
     # -- running --------------------------------------------------------------------------
+    def _poisson_tables(self):
+        """Per Poisson source neuron: gid, splitmix64(seed), index in its population, threshold."""
+        from .network import _splitmix64
+
+        p = self.program
+        gid, key, idx, thr = [], [], [], []
+        for start, size, src in p.sources:
+            if isinstance(src, PoissonSpikes):
+                gid.append(np.arange(start, start + size, dtype=np.int64))
+                key.append(np.full(size, _splitmix64(np.array([src.seed], np.uint64))[0], np.uint64))
+                idx.append(np.arange(size, dtype=np.uint64))
+                thr.append(src.threshold(size, p.dt))
+        cat = lambda xs, dt: np.concatenate(xs).astype(dt) if xs else np.zeros(0, dt)  # noqa: E731
+        return cat(gid, np.int64), cat(key, np.uint64), cat(idx, np.uint64), cat(thr, np.uint64)
+
     def _source_events(self, k0: int, n: int):
+        """Events of explicit and regular sources (Poisson sources are drawn inside the kernel)."""
         p = self.program
         steps, ids = [], []
         for start, size, src in p.sources:
+            if isinstance(src, PoissonSpikes):
+                continue
             s, i = src.events(size, p.dt, k0, n)
             steps.append(s)
             ids.append(i + start)
@@ -105,7 +124,7 @@ class Simulator:
                     p.n_dest, p.axon_ptr, p.seg_ptr, p.seg_proj, p.seg_core, p.syn_tgt, p.syn_w, p.syn_d,
                     p.proj_wexp, p.proj_part_off, p.proj_post_start, p.proj_post_size,
                     self._partial, self._part_mark, self._t_idx, self._t_pos, self._t_shift,
-                    src_ptr[done:], src_ids, self._fire,
+                    src_ptr[done:], src_ids, self._fire, *self._pois,
                     self._spk_step, self._spk_id, self._n_spk,
                     p.probe_gids, tr_u[done:], tr_v[done:],
                     self.counters, self.strict, self._first_ovf,
