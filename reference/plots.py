@@ -16,12 +16,15 @@ function                   family
 :func:`phase_plane`        phase plane: field, nullclines, fixed points (A7)
 :func:`bifurcation`        bifurcation diagram (A8)
 :func:`weight_histogram`   weight distributions with KS distance
+:func:`curves`             any family's y-against-x summary (posteriors,
+                           Lyapunov convergence, MI/TE, agreement)
 =========================  ==============================================
 """
 
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
@@ -36,7 +39,7 @@ from .analysis import dynamics as _dyn
 from .analysis import firing as _firing
 
 __all__ = ["raster", "voltage_traces", "isi_histogram", "psd", "fi_curves", "phase_plane", "bifurcation",
-           "weight_histogram", "save"]
+           "weight_histogram", "curves", "save"]
 
 
 def _figure(figsize=(6.0, 3.6)) -> tuple[Figure, object]:
@@ -51,7 +54,9 @@ def save(fig: Figure, path: str | os.PathLike | None) -> Figure:
         d = os.path.dirname(os.fspath(path))
         if d:
             os.makedirs(d, exist_ok=True)
-        fig.tight_layout()
+        with warnings.catch_warnings():  # inset axes are not tight_layout-compatible; harmless
+            warnings.simplefilter("ignore", UserWarning)
+            fig.tight_layout()
         fig.savefig(path, format="png")
     return fig
 
@@ -223,6 +228,30 @@ def weight_histogram(weights: Mapping[str, np.ndarray], bins: int = 40, path=Non
         title = f"{title}  (KS D = {D:.3f}, p = {p:.2g})"
     ax.set_xlabel(f"weight {unit}".strip())
     ax.set_ylabel("count")
+    ax.set_title(title)
+    ax.legend(fontsize=7)
+    return save(fig, path)
+
+
+def curves(x, ys: Mapping[str, Sequence[float]], path=None, xlabel: str = "x", ylabel: str = "y",
+           title: str = "", logx: bool = False, logy: bool = False, styles: Mapping[str, str] | None = None,
+           hlines: Mapping[str, float] | None = None) -> Figure:
+    """Lines ``label -> y(x)`` (all on the shared ``x``), optional horizontal reference lines."""
+    x = np.asarray(x, dtype=float)
+    fig, ax = _figure()
+    for label, y in ys.items():
+        y = np.asarray(y, dtype=float)
+        if y.shape != x.shape:
+            raise ParameterError("ys", f"{label}: shape {y.shape}", f"shape {x.shape} (as x)", "curves")
+        ax.plot(x, y, (styles or {}).get(label, "-"), lw=1, ms=3, label=label)
+    for label, yv in (hlines or {}).items():
+        ax.axhline(yv, color="k", ls=":", lw=1, label=label)
+    if logx:
+        ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.legend(fontsize=7)
     return save(fig, path)

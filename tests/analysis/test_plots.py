@@ -50,9 +50,13 @@ def test_spectrum_fi_phase_bifurcation_weight_plots(tmp_path):
     plots.bifurcation(scan, extrema=([0.5, 1.0], [-2.0, -2.0], [2.0, 2.0]), path=tmp_path / "bif.png")
     plots.weight_histogram({"reference": np.linspace(0, 1, 100), "chip": np.round(np.linspace(0, 1, 100) * 8) / 8},
                            path=tmp_path / "w.png")
-    for name in ("psd.png", "fi.png", "pp.png", "bif.png", "w.png"):
+    plots.curves([1, 2, 3], {"a": [1, 2, 3], "b": [3, 2, 1]}, path=tmp_path / "c.png", styles={"a": "o-"},
+                 hlines={"ln 2": np.log(2)}, logx=True)
+    for name in ("psd.png", "fi.png", "pp.png", "bif.png", "w.png", "c.png"):
         _ok(tmp_path / name)
     with pytest.raises(ParameterError):
         plots.fi_curves(I, {"bad": [1.0]})
     with pytest.raises(ParameterError):
         plots.weight_histogram({"empty": []})
+    with pytest.raises(ParameterError):
+        plots.curves([1, 2], {"bad": [1, 2, 3]})
