@@ -71,7 +71,7 @@ def test_stability_from_eigenvalues_linear_recurrent():
     W_bad = np.array([[0.0, 1.5], [1.5, 0.0]])  # eigenvalue 1.5 > 1: unstable
     r_bad = fixed_point(W_bad, I, lin)
     assert not is_stable(rate_jacobian(W_bad, I, lin, r_bad, 1.0))
-    _, r = simulate_rate_network(W_bad, I, 1.0, lin, 0.1, 200, r0=r_bad + 1e-6)
+    _, r = simulate_rate_network(W_bad, I, 1.0, lin, 0.1, 400, r0=r_bad + 1e-6)  # grows as e^{0.5 t}
     assert np.max(np.abs(r[-1] - r_bad)) > 1.0  # it leaves the fixed point
 
 
