@@ -48,7 +48,7 @@ v_reset))/(g_L s_v)``, ``fu/2^12 → α_I``, ``fv/2^12 → α_V``, ``vth<<6 → 
 ``(1-α_V) w/(g_L s_v)``. ``u`` is recorded as ``I`` (A), ``v`` as ``x + v_reset`` (V).
 
 ``LIFRegisters`` (with ``ProjectionRegisters``; hardware mode only) run the same rule
-on the register *values* as exact reals, the loihi preset's shifts (6, 6) and
+on the register *values* as exact reals (recorded in LSBs), the loihi preset's shifts (6, 6) and
 ``du_offset = 1``::
 
     u' = u (1 - (du+1)/4096) + 64 a,      a = Σ weight_mant · 2**weight_exp
@@ -110,8 +110,8 @@ weights: ``RunResult.weights[projection_index]`` (projection-local synapse order
 
 Probes
 ------
-Columns are the probed neurons in the order of ``network.probes`` (a neuron probed twice
-appears once); every requested variable (``"u"``, ``"v"``) is recorded for every column.
+Columns are the probed neurons in the order of ``network.probes`` (concatenated, as the
+chip's compiler lays them out); ``"u"`` and ``"v"`` are both recorded for every column.
 ``Traces.units`` gives the unit of a variable when all columns share it; otherwise it
 reads ``"mixed"`` and ``info["column_units"][var]`` lists one unit per column.
 """
@@ -223,7 +223,7 @@ def _build_neurons(net: Network, mode: str, plan: _Plan) -> None:
             plan.reset_u[sl] = bool(m.reset_u)
             plan.x0[sl] = _per_neuron(m.v_init, pop.size)
             plan.y0[sl] = _per_neuron(m.u_init, pop.size)
-            plan.unit_u[sl], plan.unit_v[sl] = "lsb", "lsb"
+            plan.unit_u[sl], plan.unit_v[sl] = "LSB", "LSB"
         elif isinstance(m, Izhikevich):
             if mode == "continuous" and not m.c < m.v_peak:
                 raise ParameterError("c", m.c, f"< v_peak = {m.v_peak} (continuous mode)", ctx)
@@ -369,8 +369,9 @@ def _build_sources(net: Network, n_steps: int) -> tuple[np.ndarray, np.ndarray]:
     return ptr, g.astype(np.int64)
 
 
-def _build_probes(net: Network) -> tuple[np.ndarray, tuple[str, ...]]:
-    cols, seen, vars_ = [], set(), []
+def _build_probes(net: Network) -> np.ndarray:
+    """Probe columns exactly as the chip's compiler lays them out (probes concatenated)."""
+    cols = []
     for pr in net.probes:
         pop = net.populations.get(pr.population)
         if pop is None or pop.is_source:
@@ -378,13 +379,8 @@ def _build_probes(net: Network) -> tuple[np.ndarray, tuple[str, ...]]:
         for v in pr.variables:
             if v not in ("u", "v"):
                 raise ParameterError("variables", v, "'u' or 'v'", f"probe of {pr.population!r}")
-            if v not in vars_:
-                vars_.append(v)
-        for g in (pop.start + np.asarray(pr.indices, np.int64)).tolist():
-            if g not in seen:
-                seen.add(g)
-                cols.append(g)
-    return np.asarray(cols, np.int64), tuple(v for v in ("u", "v") if v in vars_)
+        cols.append(pop.start + np.asarray(pr.indices, np.int64))
+    return np.concatenate(cols).astype(np.int64) if cols else np.zeros(0, np.int64)
 
 
 # --------------------------------------------------------------------------------------
@@ -440,7 +436,7 @@ def simulate(network: Network, n_steps: int, mode: str = "hardware", substeps: i
     _build_synapses(network, mode, plan)
     pl = _plastic_tables(network, plan)
     src_ptr, src_gid = _build_sources(network, n_steps)
-    rec_gid, rec_vars = _build_probes(network)
+    rec_gid = _build_probes(network)
     n_samples = n_steps // record_every
     rec_u = np.zeros((n_samples, rec_gid.size))
     rec_v = np.zeros((n_samples, rec_gid.size))
@@ -477,14 +473,12 @@ def simulate(network: Network, n_steps: int, mode: str = "hardware", substeps: i
     spikes = SpikeLog(s_steps, s_ids, dt, n_steps, pops, times)
     rec_v += plan.v_off[rec_gid][None, :]
     data = {"u": rec_u, "v": rec_v}
-    data = {k: data[k] for k in rec_vars}
     units, column_units = {}, {}
     for var, arr in (("u", plan.unit_u), ("v", plan.unit_v)):
-        if var not in rec_vars:
-            continue
         col = arr[rec_gid].tolist()
         column_units[var] = col
-        units[var] = col[0] if len(set(col)) == 1 else "mixed"
+        if col:
+            units[var] = col[0] if len(set(col)) == 1 else "mixed"
     sample_steps = np.arange(record_every - 1, n_samples * record_every, record_every, dtype=np.int64)
     traces = Traces(sample_steps, rec_gid, dt, data, units, {k: 1.0 for k in data}, {k: 0.0 for k in data})
     weights = {}

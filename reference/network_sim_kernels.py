@@ -276,8 +276,8 @@ def _lif_root(lo, hi, x0, I0, c, R, inv_tau, inv_tau_s, pulse, theta):
 
 
 @njit(cache=True)
-def _lif_first_crossing(L, x0, I0, c, R, inv_tau, inv_tau_s, pulse, theta):
-    """First s in [0, L] with x(s) > theta (x starts at x0), or -1.
+def _lif_first_crossing(L, x0, I0, xL, IL, c, R, inv_tau, inv_tau_s, pulse, theta):
+    """First s in [0, L] with x(s) > theta, or -1, given the start (x0, I0) and end (xL, IL).
 
     Between events x(t) = c + a e^{-t/tau_m} + b e^{-t/tau_s} (or with t e^{-t/tau}) has
     at most one extremum, so a crossing exists iff x(L) > theta or the interior
@@ -288,7 +288,6 @@ def _lif_first_crossing(L, x0, I0, c, R, inv_tau, inv_tau_s, pulse, theta):
     drive = c + R * I0 if pulse else c + R * max(I0, 0.0)
     if max(x0, drive) <= theta or inv_tau == 0.0:
         return -1.0  # x relaxes toward values that never exceed theta
-    xL, IL = _lif_eval(L, x0, I0, c, R, inv_tau, inv_tau_s, pulse)
     if xL > theta:
         return _lif_root(0.0, L, x0, I0, c, R, inv_tau, inv_tau_s, pulse, theta)
     if pulse:
@@ -297,19 +296,30 @@ def _lif_first_crossing(L, x0, I0, c, R, inv_tau, inv_tau_s, pulse, theta):
         return -1.0  # falls first, so the extremum is a minimum
     if inv_tau * (c + R * IL - xL) >= 0.0:
         return -1.0  # still rising at L: the maximum is x(L)
+    # the maximum lies inside: safeguarded Newton on x'(t) = 0, x'' = -(R I/tau_s + x')/tau
     lo = 0.0
     hi = L
+    t = 0.5 * L
+    tn = t
     for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if mid <= lo or mid >= hi:
-            break
-        xm, Im = _lif_eval(mid, x0, I0, c, R, inv_tau, inv_tau_s, pulse)
+        xm, Im = _lif_eval(t, x0, I0, c, R, inv_tau, inv_tau_s, pulse)
         if xm > theta:
-            return _lif_root(0.0, mid, x0, I0, c, R, inv_tau, inv_tau_s, pulse, theta)
-        if inv_tau * (c + R * Im - xm) > 0.0:
-            lo = mid
+            return _lif_root(0.0, t, x0, I0, c, R, inv_tau, inv_tau_s, pulse, theta)
+        d1 = inv_tau * (c + R * Im - xm)
+        if d1 > 0.0:
+            lo = t
         else:
-            hi = mid
+            hi = t
+        d2 = -inv_tau * (R * Im * inv_tau_s + d1)
+        tn = t - d1 / d2 if d2 < 0.0 else -1.0
+        if not (lo < tn < hi):
+            tn = 0.5 * (lo + hi)
+        if tn == t or hi - lo <= 1e-15 * hi or tn == lo or tn == hi:
+            break
+        t = tn
+    xm, _ = _lif_eval(tn, x0, I0, c, R, inv_tau, inv_tau_s, pulse)
+    if xm > theta:
+        return _lif_root(0.0, tn, x0, I0, c, R, inv_tau, inv_tau_s, pulse, theta)
     return -1.0
 
 
@@ -336,28 +346,214 @@ def _izh_rk4(v, u, I, h, a, b_, k2, k1, k0):
 # continuous: event pool (linked lists of arrivals per future step, in a ring of Q slots)
 # --------------------------------------------------------------------------------------
 @njit(cache=True)
-def _push(slot, tgt, off, w, head, ev_tgt, ev_off, ev_w, ev_next, free):
-    """Prepend an event to ``slot``; returns the (possibly grown) pool and free head."""
-    if free < 0:
-        n_old = ev_tgt.size
-        n_new = 2 * n_old
-        ev_tgt = _grow(ev_tgt, n_new)
-        ev_off = _grow(ev_off, n_new)
-        ev_w = _grow(ev_w, n_new)
-        ev_next = _grow(ev_next, n_new)
-        n_new = ev_tgt.size
-        for i in range(n_old, n_new - 1):
-            ev_next[i] = i + 1
-        ev_next[n_new - 1] = -1
-        free = n_old
-    node = free
-    free = ev_next[node]
-    ev_tgt[node] = tgt
-    ev_off[node] = off
-    ev_w[node] = w
-    ev_next[node] = head[slot]
-    head[slot] = node
-    return ev_tgt, ev_off, ev_w, ev_next, free
+def _grow_pool(ev_tgt, ev_off, ev_w, ev_next, free, n_free, need):
+    """Grow the event pool so that at least ``need`` nodes are free."""
+    n_old = ev_tgt.size
+    n_new = max(2 * n_old, n_old + need - n_free)
+    ev_tgt = _grow(ev_tgt, n_new)
+    ev_off = _grow(ev_off, n_new)
+    ev_w = _grow(ev_w, n_new)
+    ev_next = _grow(ev_next, n_new)
+    for i in range(n_old, n_new - 1):
+        ev_next[i] = i + 1
+    ev_next[n_new - 1] = free
+    return ev_tgt, ev_off, ev_w, ev_next, n_old, n_free + (n_new - n_old)
+
+
+@njit(cache=True)
+def _route_group(fg, fo, i0, i1, m, dt, syn_ptr, syn_post, syn_delay, syn_w, pulse, Q,
+                 head, ev_tgt, ev_off, ev_w, ev_next, free):
+    """Schedule the arrivals of spikes ``fg[i0:i1]`` (emitted at offsets ``fo``) of step m.
+
+    A spike at offset o through a synapse of delay d arrives q = (o + d)/dt steps after
+    the start of step m: in step m + floor(q) at offset (o + d) - floor(q) dt (q within
+    SNAP of an integer is snapped onto it). Pulse targets also get the pulse's end, -w
+    one step later. The pool must have enough free nodes. Returns the new free head and
+    the number of nodes used.
+    """
+    used = 0
+    for q in range(i0, i1):
+        g = fg[q]
+        off = fo[q]
+        for s in range(syn_ptr[g], syn_ptr[g + 1]):
+            tgt = syn_post[s]
+            tot = off + syn_delay[s]
+            qs = tot / dt
+            r = math.floor(qs + 0.5)
+            if abs(qs - r) <= SNAP:
+                j = int(r)
+                o = 0.0
+            else:
+                j = int(math.floor(qs))
+                o = tot - j * dt
+                if o < 0.0:
+                    o = 0.0
+                elif o >= dt:
+                    j += 1
+                    o = 0.0
+            if j < 1:
+                j = 1
+                o = 0.0
+            for rep in range(2 if pulse[tgt] else 1):
+                slot = (m + j + rep) % Q
+                node = free
+                free = ev_next[node]
+                ev_tgt[node] = tgt
+                ev_off[node] = o
+                ev_w[node] = syn_w[s] if rep == 0 else -syn_w[s]
+                ev_next[node] = head[slot]
+                head[slot] = node
+                used += 1
+    return free, used
+
+
+@njit(cache=True)
+def _integrate_step(g0, t0, ep0, dt, kind, inv_tau, inv_tau_s, R, c, theta, t_ref, pulse,
+                    iz_a, iz_b, iz_c, iz_d, iz_peak, iz_k2, iz_k1, iz_k0, iz_bias, h_max,
+                    x, y, z, ref, e_tgt, e_off, e_w, n_ev, E_dt, K_dt, Es_dt, f_gid, f_off, nf):
+    """Integrate every neuron over one step [0, dt] with its sorted events (continuous mode).
+
+    Starts at neuron ``g0`` (at offset ``t0``, event index ``ep0``; 0, 0.0, 0 for a fresh
+    step) and appends spikes to ``f_gid``/``f_off``. When they are full it saves the
+    neuron's pre-spike state and returns ``(g, t, e, nf)`` to be called again with grown
+    buffers (the resumed call recomputes the same spike); returns ``(N, 0.0, ep, nf)``
+    when the step is done. Kept apart from the run loop so that no array is rebound
+    inside the per-neuron loop (which costs numba reference counting per neuron).
+    """
+    N = kind.size
+    ep = ep0
+    for g in range(g0, N):
+        k = kind[g]
+        if k == KIND_SOURCE:
+            continue
+        e0 = ep
+        while ep < n_ev and e_tgt[ep] == g:
+            ep += 1
+        e1 = ep
+        e = e0
+        t = t0 if g == g0 else 0.0
+        if k == KIND_LINEAR:
+            xg = x[g]
+            Ig = y[g]
+            rl = ref[g]
+            ps = pulse[g]
+            while True:
+                t_stop = e_off[e] if e < e1 else dt
+                while t < t_stop:
+                    if rl > 0.0:
+                        span = t_stop - t
+                        if rl >= span:
+                            h = span
+                            rl -= span
+                            t = t_stop
+                        else:
+                            h = rl
+                            t += rl
+                            rl = 0.0
+                        if not ps:
+                            Ig *= math.exp(-h * inv_tau_s[g])
+                        continue
+                    L = t_stop - t
+                    if L == dt:  # a whole step without events: precomputed factors
+                        xL = c[g] + (xg - c[g]) * E_dt[g] + Ig * R[g] * K_dt[g]
+                        IL = Ig * Es_dt[g]
+                    else:
+                        xL, IL = _lif_eval(L, xg, Ig, c[g], R[g], inv_tau[g], inv_tau_s[g], ps)
+                    s = _lif_first_crossing(L, xg, Ig, xL, IL, c[g], R[g], inv_tau[g], inv_tau_s[g], ps,
+                                            theta[g])
+                    if s < 0.0:
+                        xg = xL
+                        Ig = IL
+                        t = t_stop
+                    else:
+                        if nf >= f_gid.size:  # no room: save the pre-spike state, resume later
+                            x[g] = xg
+                            y[g] = Ig
+                            ref[g] = rl
+                            return g, t, e, nf
+                        _, Ig = _lif_eval(s, xg, Ig, c[g], R[g], inv_tau[g], inv_tau_s[g], ps)
+                        xg = 0.0
+                        rl = t_ref[g]
+                        t = t + s if s < L else t_stop
+                        f_gid[nf] = g
+                        f_off[nf] = t
+                        nf += 1
+                if e >= e1:
+                    break
+                Ig += e_w[e]
+                e += 1
+            x[g] = xg
+            y[g] = Ig
+            ref[g] = rl
+        else:  # Izhikevich
+            v = x[g]
+            u = y[g]
+            Ip = z[g]
+            a_ = iz_a[g]
+            b_ = iz_b[g]
+            k2 = iz_k2[g]
+            k1 = iz_k1[g]
+            k0 = iz_k0[g]
+            peak = iz_peak[g]
+            while True:
+                t_stop = e_off[e] if e < e1 else dt
+                Itot = iz_bias[g] + Ip
+                while t < t_stop:
+                    if not (v < peak):  # at or above peak at a segment start
+                        if nf >= f_gid.size:
+                            x[g] = v
+                            y[g] = u
+                            z[g] = Ip
+                            return g, t, e, nf
+                        f_gid[nf] = g
+                        f_off[nf] = t
+                        nf += 1
+                        v = iz_c[g]
+                        u = u + iz_d[g]
+                        continue
+                    span = t_stop - t
+                    if span <= h_max * 1e-3:
+                        hs = span
+                    else:
+                        hs = span / math.ceil(span / (h_max * 1e-3) - 1e-12)
+                    v1, u1 = _izh_rk4(v, u, Itot, hs * 1e3, a_, b_, k2, k1, k0)
+                    if v1 < peak:
+                        v = v1
+                        u = u1
+                        t = t_stop if hs == span else t + hs
+                        continue
+                    # crossing inside this sub-step: bisect the RK4 step length
+                    lo = 0.0
+                    hi = hs
+                    for _ in range(200):
+                        mid = 0.5 * (lo + hi)
+                        if mid <= lo or mid >= hi:
+                            break
+                        vm, _um = _izh_rk4(v, u, Itot, mid * 1e3, a_, b_, k2, k1, k0)
+                        if vm < peak:
+                            lo = mid
+                        else:
+                            hi = mid
+                    if nf >= f_gid.size:
+                        x[g] = v
+                        y[g] = u
+                        z[g] = Ip
+                        return g, t, e, nf
+                    vm, um = _izh_rk4(v, u, Itot, hi * 1e3, a_, b_, k2, k1, k0)
+                    t = t + hi if hi < span else t_stop
+                    f_gid[nf] = g
+                    f_off[nf] = t
+                    nf += 1
+                    v = iz_c[g]
+                    u = um + iz_d[g]
+                if e >= e1:
+                    break
+                Ip += e_w[e]
+                e += 1
+            x[g] = v
+            y[g] = u
+            z[g] = Ip
+    return N, 0.0, ep, nf
 
 
 @njit(cache=True)
@@ -380,6 +576,18 @@ def run_continuous(n_steps, dt, kind,
     largest Izhikevich RK4 sub-step in ms.
     """
     N = kind.size
+    # exact one-step factors (the same expressions as _lif_eval, so the same bits)
+    E_dt = np.empty(N)
+    K_dt = np.empty(N)
+    Es_dt = np.empty(N)
+    for g in range(N):
+        E_dt[g] = math.exp(-dt * inv_tau[g])
+        if pulse[g]:
+            K_dt[g] = -math.expm1(-dt * inv_tau[g])
+            Es_dt[g] = 1.0
+        else:
+            K_dt[g] = dt * inv_tau[g] * E_dt[g] * _phi(dt * (inv_tau_s[g] - inv_tau[g]))
+            Es_dt[g] = math.exp(-dt * inv_tau_s[g])
     cap = max(1024, 2 * syn_post.size)
     ev_tgt = np.empty(cap, np.int64)
     ev_off = np.empty(cap)
@@ -389,6 +597,7 @@ def run_continuous(n_steps, dt, kind,
         ev_next[i] = i + 1
     ev_next[cap - 1] = -1
     free = 0
+    n_free = cap
     head = np.full(Q, -1, np.int64)
     sc_tgt = np.empty(1024, np.int64)
     sc_off = np.empty(1024)
@@ -405,9 +614,16 @@ def run_continuous(n_steps, dt, kind,
         n_ev = 0
         node = head[slot]
         while node >= 0:
-            sc_tgt = _grow(sc_tgt, n_ev + 1)
-            sc_off = _grow(sc_off, n_ev + 1)
-            sc_w = _grow(sc_w, n_ev + 1)
+            n_ev += 1
+            node = ev_next[node]
+        if n_ev > sc_tgt.size:
+            sc_tgt = _grow(sc_tgt, n_ev)
+            sc_off = _grow(sc_off, n_ev)
+            sc_w = _grow(sc_w, n_ev)
+        n_free += n_ev
+        n_ev = 0
+        node = head[slot]
+        while node >= 0:
             sc_tgt[n_ev] = ev_tgt[node]
             sc_off[n_ev] = ev_off[node]
             sc_w[n_ev] = ev_w[node]
@@ -424,125 +640,18 @@ def run_continuous(n_steps, dt, kind,
         e_off = sc_off[:n_ev][order]
         e_w = sc_w[:n_ev][order]
         nf = 0
-        ep = 0
-        for g in range(N):
-            k = kind[g]
-            if k == KIND_SOURCE:
-                continue
-            e0 = ep
-            while ep < n_ev and e_tgt[ep] == g:
-                ep += 1
-            e1 = ep
-            e = e0
-            t = 0.0
-            if k == KIND_LINEAR:
-                xg = x[g]
-                Ig = y[g]
-                rl = ref[g]
-                ps = pulse[g]
-                while True:
-                    t_stop = e_off[e] if e < e1 else dt
-                    while t < t_stop:
-                        if rl > 0.0:
-                            span = t_stop - t
-                            if rl >= span:
-                                h = span
-                                rl -= span
-                                t = t_stop
-                            else:
-                                h = rl
-                                t += rl
-                                rl = 0.0
-                            if not ps:
-                                Ig *= math.exp(-h * inv_tau_s[g])
-                            continue
-                        L = t_stop - t
-                        s = _lif_first_crossing(L, xg, Ig, c[g], R[g], inv_tau[g], inv_tau_s[g], ps, theta[g])
-                        if s < 0.0:
-                            xg, Ig = _lif_eval(L, xg, Ig, c[g], R[g], inv_tau[g], inv_tau_s[g], ps)
-                            t = t_stop
-                        else:
-                            _, Ig = _lif_eval(s, xg, Ig, c[g], R[g], inv_tau[g], inv_tau_s[g], ps)
-                            xg = 0.0
-                            rl = t_ref[g]
-                            t = t + s if s < L else t_stop
-                            if nf >= f_gid.size:
-                                f_gid = _grow(f_gid, nf + 1)
-                                f_off = _grow(f_off, nf + 1)
-                            f_gid[nf] = g
-                            f_off[nf] = t
-                            nf += 1
-                    if e >= e1:
-                        break
-                    Ig += e_w[e]
-                    e += 1
-                x[g] = xg
-                y[g] = Ig
-                ref[g] = rl
-            else:  # Izhikevich
-                v = x[g]
-                u = y[g]
-                Ip = z[g]
-                a_ = iz_a[g]
-                b_ = iz_b[g]
-                k2 = iz_k2[g]
-                k1 = iz_k1[g]
-                k0 = iz_k0[g]
-                peak = iz_peak[g]
-                while True:
-                    t_stop = e_off[e] if e < e1 else dt
-                    Itot = iz_bias[g] + Ip
-                    while t < t_stop:
-                        if not (v < peak):  # at or above peak at a segment start
-                            if nf >= f_gid.size:
-                                f_gid = _grow(f_gid, nf + 1)
-                                f_off = _grow(f_off, nf + 1)
-                            f_gid[nf] = g
-                            f_off[nf] = t
-                            nf += 1
-                            v = iz_c[g]
-                            u = u + iz_d[g]
-                            continue
-                        span = t_stop - t
-                        if span <= h_max * 1e-3:
-                            hs = span
-                        else:
-                            hs = span / math.ceil(span / (h_max * 1e-3) - 1e-12)
-                        v1, u1 = _izh_rk4(v, u, Itot, hs * 1e3, a_, b_, k2, k1, k0)
-                        if v1 < peak:
-                            v = v1
-                            u = u1
-                            t = t_stop if hs == span else t + hs
-                            continue
-                        # crossing inside this sub-step: bisect the RK4 step length
-                        lo = 0.0
-                        hi = hs
-                        for _ in range(200):
-                            mid = 0.5 * (lo + hi)
-                            if mid <= lo or mid >= hi:
-                                break
-                            vm, _um = _izh_rk4(v, u, Itot, mid * 1e3, a_, b_, k2, k1, k0)
-                            if vm < peak:
-                                lo = mid
-                            else:
-                                hi = mid
-                        vm, um = _izh_rk4(v, u, Itot, hi * 1e3, a_, b_, k2, k1, k0)
-                        t = t + hi if hi < span else t_stop
-                        if nf >= f_gid.size:
-                            f_gid = _grow(f_gid, nf + 1)
-                            f_off = _grow(f_off, nf + 1)
-                        f_gid[nf] = g
-                        f_off[nf] = t
-                        nf += 1
-                        v = iz_c[g]
-                        u = um + iz_d[g]
-                    if e >= e1:
-                        break
-                    Ip += e_w[e]
-                    e += 1
-                x[g] = v
-                y[g] = u
-                z[g] = Ip
+        g_at = 0
+        t_at = 0.0
+        e_at = 0
+        while True:
+            g_at, t_at, e_at, nf = _integrate_step(
+                g_at, t_at, e_at, dt, kind, inv_tau, inv_tau_s, R, c, theta, t_ref, pulse,
+                iz_a, iz_b, iz_c, iz_d, iz_peak, iz_k2, iz_k1, iz_k0, iz_bias, h_max,
+                x, y, z, ref, e_tgt, e_off, e_w, n_ev, E_dt, K_dt, Es_dt, f_gid, f_off, nf)
+            if g_at >= N:
+                break
+            f_gid = _grow(f_gid, 2 * f_gid.size)  # spike buffer full: grow and resume
+            f_off = _grow(f_off, 2 * f_off.size)
         # sources fire at the start of their step
         n_src = src_ptr[m + 1] - src_ptr[m]
         f_gid = _grow(f_gid, nf + n_src)
@@ -563,32 +672,15 @@ def run_continuous(n_steps, dt, kind,
                 i1 = i0 + 1
                 while i1 < nf and fo[i1] == fo[i0]:
                     i1 += 1
+                need = 0
                 for q in range(i0, i1):
-                    g = fg[q]
-                    off = fo[q]
-                    for s in range(syn_ptr[g], syn_ptr[g + 1]):
-                        tgt = syn_post[s]
-                        qs = (off + syn_delay[s]) / dt
-                        r = math.floor(qs + 0.5)
-                        if abs(qs - r) <= SNAP:
-                            j = int(r)
-                            o = 0.0
-                        else:
-                            j = int(math.floor(qs))
-                            o = (off + syn_delay[s]) - j * dt
-                            if o < 0.0:
-                                o = 0.0
-                            elif o >= dt:
-                                j += 1
-                                o = 0.0
-                        if j < 1:
-                            j = 1
-                            o = 0.0
-                        ev_tgt, ev_off, ev_w, ev_next, free = _push(
-                            (m + j) % Q, tgt, o, syn_w[s], head, ev_tgt, ev_off, ev_w, ev_next, free)
-                        if pulse[tgt]:
-                            ev_tgt, ev_off, ev_w, ev_next, free = _push(
-                                (m + j + 1) % Q, tgt, o, -syn_w[s], head, ev_tgt, ev_off, ev_w, ev_next, free)
+                    need += 2 * (syn_ptr[fg[q] + 1] - syn_ptr[fg[q]])
+                if need > n_free:
+                    ev_tgt, ev_off, ev_w, ev_next, free, n_free = _grow_pool(
+                        ev_tgt, ev_off, ev_w, ev_next, free, n_free, need)
+                free, used = _route_group(fg, fo, i0, i1, m, dt, syn_ptr, syn_post, syn_delay, syn_w, pulse, Q,
+                                          head, ev_tgt, ev_off, ev_w, ev_next, free)
+                n_free -= used
                 _stdp_group(fg, i0, i1, m, fo[i0], dt, syn_w,
                             pl_pre_ptr, pl_pre_pos, pl_pre_proj, pl_pre_tr,
                             pl_post_ptr, pl_post_pos, pl_post_proj, pl_post_tr,
