@@ -517,7 +517,7 @@ def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = Fal
         bias=freeze(bias), ref_steps=freeze(ref_steps), reset_u=freeze(reset_u), reset_sub=freeze(reset_sub),
         u0=freeze(u0), v0=freeze(v0), D=D, axon_ptr=freeze(axon_ptr), seg_ptr=freeze(seg_ptr),
         seg_proj=freeze(p_s[seg_start].astype(np.int32)), seg_core=freeze(c_s[seg_start].astype(np.int32)),
-        syn_tgt=freeze(post_g[order].astype(np.int32)), syn_w=freeze(w_g[order].astype(np.int16)),
+        syn_tgt=freeze(post_g[order].astype(np.uint32)), syn_w=freeze(w_g[order].astype(np.int16)),
         syn_d=freeze(d_g[order].astype(np.uint8)), proj_wexp=freeze(proj_wexp), proj_part_off=freeze(proj_part_off),
         proj_post_start=freeze(proj_post_start), proj_post_size=freeze(proj_post_size), part_size=off,
         n_dest=freeze(n_dest), neurons_per_core=freeze(neurons_per_core), sources=tuple(sources),

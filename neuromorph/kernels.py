@@ -10,15 +10,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from . import fixedpoint
-
 # counter columns (one row per core, plus a host row for sources)
 U_WRAP, V_SAT, ACC_SAT, NEURON_UPDATES, SPIKES, SYN_EVENTS, MESSAGES = range(7)
 COUNTER_NAMES = ("u_wrap", "v_sat", "acc_sat", "neuron_updates", "spikes", "syn_events", "messages")
 OVERFLOW_KINDS = ("u_wrap", "v_sat", "acc_sat")
-
-
-_mul_trunc = fixedpoint.jit.mul_trunc    # trunc0(x * f / 2**k), the Loihi decay
 
 
 @njit(cache=True, inline="always")
@@ -46,6 +41,57 @@ def _overflow(counters, first_ovf, core, kind, g, k):
         first_ovf[2] = k
 
 
+@njit(cache=True, inline="always")
+def _trunc(x, k):
+    """x / 2**k rounded toward zero, branch-free: add 2**k - 1 to negatives before the floor shift."""
+    return (x + ((x >> 63) & ((np.int64(1) << k) - 1))) >> k
+
+
+@njit(cache=True)
+def _integrate(ring, u, v, ref, fu, fv, vth_eff, bias, ref_steps, reset_u, reset_sub, flag,
+               decay_bits, u_half, v_max, acc_hi, acc_lo, input_shift):
+    """Deliver + integrate one contiguous range of neurons (§2), given as array slices.
+
+    Writes flag bits: 1 spike, 2 acc saturation, 4 u wrap, 8 v saturation. The common path
+    is straight-line integer arithmetic; wraps, saturations, refractoriness and spikes are
+    rare branches. (Indices run over ``range(size)`` so numba emits no negative-index
+    wraparound code.) Same arithmetic as the oracle.
+    """
+    u_full = u_half + u_half
+    for g in range(u.size):
+        a = ring[g]
+        ring[g] = 0
+        f = 0
+        if a > acc_hi or a < acc_lo:
+            a = min(max(a, acc_lo), acc_hi)
+            f = 2
+        u1 = _trunc(u[g] * fu[g], decay_bits) + (a << input_shift)
+        if u1 > u_half:
+            u1 -= u_full
+            f |= 4
+        elif u1 <= -u_half:
+            u1 += u_full
+            f |= 4
+        if ref[g] > 0:                       # refractory: v frozen, no spike
+            ref[g] -= 1
+            u[g] = u1
+            flag[g] = f
+            continue
+        v1 = _trunc(v[g] * fv[g], decay_bits) + u1 + bias[g]
+        if v1 > v_max or v1 < -v_max:
+            v1 = min(max(v1, -v_max), v_max)
+            f |= 8
+        if v1 > vth_eff[g]:
+            f |= 1
+            v1 = v1 - vth_eff[g] if reset_sub[g] else 0
+            if reset_u[g]:
+                u1 = 0
+            ref[g] = ref_steps[g]
+        u[g] = u1
+        v[g] = v1
+        flag[g] = f
+
+
 @njit(cache=True)
 def run_steps(k0, n_steps,
               u, v, ref, ring, D,
@@ -53,8 +99,8 @@ def run_steps(k0, n_steps,
               axon_ptr, seg_ptr, seg_proj, seg_core, syn_tgt, syn_w, syn_d,
               proj_wexp, proj_part_off, proj_post_start, proj_post_size,
               partial, part_mark, t_idx, t_pos, t_shift,
-              src_ptr, src_ids, fire, pois_gid, pois_key, pois_index, pois_thr,
-              spk_step, spk_id, n_spk_io,
+              src_ptr, src_ids, fire, pois_gid, pois_key, pois_thr, pois_hit,
+              spk_step, spk_id, n_spk_io, nrn_lo, nrn_hi, flag,
               probe_gids, tr_u, tr_v,
               counters, strict, first_ovf,
               decay_bits, u_bits, v_bits, acc_bits, input_shift):
@@ -65,14 +111,13 @@ def run_steps(k0, n_steps,
     """
     N = u.shape[0]
     u_half = np.int64(1) << (u_bits - 1)
-    u_full = u_half + u_half
     v_max = (np.int64(1) << (v_bits - 1)) - 1
     acc_hi = (np.int64(1) << (acc_bits - 1)) - 1
     acc_lo = -acc_hi - 1
     n_spk = n_spk_io[0]
     cap = spk_id.shape[0]
     n_probe = probe_gids.shape[0]
-    slot_off = np.empty(D, dtype=np.int64)
+    slot_off = np.empty(D, dtype=np.uint64)     # unsigned ring offsets: no wraparound code per event
     for s in range(n_steps):
         if n_spk + N > cap:
             n_spk_io[0] = n_spk
@@ -82,62 +127,36 @@ def run_steps(k0, n_steps,
         for e in range(src_ptr[s], src_ptr[s + 1]):
             fire[src_ids[e]] = 1
         uk = np.uint64(k)
-        for e in range(pois_gid.shape[0]):     # Bernoulli-Poisson sources, keyed by (seed, neuron, step)
-            h = splitmix64(splitmix64(pois_key[e] ^ pois_index[e]) ^ uk) >> np.uint64(32)
-            if h < pois_thr[e]:
+        for e in range(pois_gid.shape[0]):     # Bernoulli-Poisson sources: pois_key = splitmix64(splitmix64(seed) ^ i)
+            pois_hit[e] = (splitmix64(pois_key[e] ^ uk) >> np.uint64(32)) < pois_thr[e]
+        for e in range(pois_gid.shape[0]):
+            if pois_hit[e]:
                 fire[pois_gid[e]] = 1
         step_start = n_spk
-        # -- phases 1+2: deliver and integrate ---------------------------------------------
-        for g in range(N):
-            if is_src[g]:
-                if fire[g]:
-                    fire[g] = 0
+        # -- phases 1+2: deliver and integrate (branch-free over each neuron range) ------------
+        for r in range(nrn_lo.shape[0]):
+            a, b = nrn_lo[r], nrn_hi[r]
+            _integrate(ring[base + a:base + b], u[a:b], v[a:b], ref[a:b], fu[a:b], fv[a:b], vth_eff[a:b],
+                       bias[a:b], ref_steps[a:b], reset_u[a:b], reset_sub[a:b], flag[a:b],
+                       decay_bits, u_half, v_max, acc_hi, acc_lo, input_shift)
+        for g in range(N):      # spikes in ascending id; overflow accounting
+            f = flag[g] | fire[g]
+            if f:
+                if f & 1:
                     spk_step[n_spk] = k
                     spk_id[n_spk] = g
                     n_spk += 1
-                continue
-            a = ring[base + g]
-            ring[base + g] = 0
-            if a > acc_hi:
-                a = acc_hi
-                _overflow(counters, first_ovf, core_of[g], ACC_SAT, g, k)
-            elif a < acc_lo:
-                a = acc_lo
-                _overflow(counters, first_ovf, core_of[g], ACC_SAT, g, k)
-            u1 = _mul_trunc(u[g], fu[g], decay_bits) + (a << input_shift)
-            if u1 > u_half:
-                u1 -= u_full
-                _overflow(counters, first_ovf, core_of[g], U_WRAP, g, k)
-            elif u1 <= -u_half:
-                u1 += u_full
-                _overflow(counters, first_ovf, core_of[g], U_WRAP, g, k)
-            if ref[g] > 0:
-                ref[g] -= 1
-                u[g] = u1
-                continue
-            v1 = _mul_trunc(v[g], fv[g], decay_bits) + u1 + bias[g]
-            if v1 > v_max:
-                v1 = v_max
-                _overflow(counters, first_ovf, core_of[g], V_SAT, g, k)
-            elif v1 < -v_max:
-                v1 = -v_max
-                _overflow(counters, first_ovf, core_of[g], V_SAT, g, k)
-            if v1 > vth_eff[g]:
-                if reset_sub[g]:
-                    v1 -= vth_eff[g]
-                else:
-                    v1 = 0
-                if reset_u[g]:
-                    u1 = 0
-                ref[g] = ref_steps[g]
-                spk_step[n_spk] = k
-                spk_id[n_spk] = g
-                n_spk += 1
-            u[g] = u1
-            v[g] = v1
+                if f & 2:
+                    _overflow(counters, first_ovf, core_of[g], ACC_SAT, g, k)
+                if f & 4:
+                    _overflow(counters, first_ovf, core_of[g], U_WRAP, g, k)
+                if f & 8:
+                    _overflow(counters, first_ovf, core_of[g], V_SAT, g, k)
+                flag[g] = 0
+                fire[g] = 0
         # -- phase 3: route --------------------------------------------------------------
         for d in range(D):
-            slot_off[d] = ((k + 1 + d) % D) * N
+            slot_off[d] = np.uint64(((k + 1 + d) % D) * N)
         nt = 0
         for e in range(step_start, n_spk):
             g = spk_id[e]
@@ -163,7 +182,7 @@ def run_steps(k0, n_steps,
                         if part_mark[idx] == 0:
                             part_mark[idx] = 1
                             t_idx[nt] = idx
-                            t_pos[nt] = slot_off[d] + syn_tgt[q]
+                            t_pos[nt] = np.int64(slot_off[d] + syn_tgt[q])
                             t_shift[nt] = -ex
                             nt += 1
                         partial[idx] += syn_w[q]

@@ -60,6 +60,9 @@ class Simulator:
         self._fire = np.zeros(p.n, np.uint8)
         self._first_ovf = np.full(3, -1, np.int64)
         self._pois = self._poisson_tables()
+        edges = np.flatnonzero(np.diff(np.concatenate([[1], p.is_src, [1]]).astype(np.int8)))
+        self._nrn_lo, self._nrn_hi = edges[0::2].astype(np.int64), edges[1::2].astype(np.int64)  # neuron id runs
+        self._flag = np.zeros(p.n, np.int64)
         # records
         self._spk_step = np.zeros(max(1 << 20, 4 * p.n), np.int64)
         self._spk_id = np.zeros_like(self._spk_step)
@@ -70,19 +73,20 @@ class Simulator:
 
     # -- running --------------------------------------------------------------------------
     def _poisson_tables(self):
-        """Per Poisson source neuron: gid, splitmix64(seed), index in its population, threshold."""
+        """Per Poisson source neuron i: gid, key splitmix64(splitmix64(seed) ^ i), threshold, hit scratch."""
         from .network import _splitmix64
 
         p = self.program
-        gid, key, idx, thr = [], [], [], []
+        gid, key, thr = [], [], []
         for start, size, src in p.sources:
             if isinstance(src, PoissonSpikes):
                 gid.append(np.arange(start, start + size, dtype=np.int64))
-                key.append(np.full(size, _splitmix64(np.array([src.seed], np.uint64))[0], np.uint64))
-                idx.append(np.arange(size, dtype=np.uint64))
+                seed_key = _splitmix64(np.array([src.seed], np.uint64))
+                key.append(_splitmix64(seed_key ^ np.arange(size, dtype=np.uint64)))
                 thr.append(src.threshold(size, p.dt))
         cat = lambda xs, dt: np.concatenate(xs).astype(dt) if xs else np.zeros(0, dt)  # noqa: E731
-        return cat(gid, np.int64), cat(key, np.uint64), cat(idx, np.uint64), cat(thr, np.uint64)
+        gid = cat(gid, np.int64)
+        return gid, cat(key, np.uint64), cat(thr, np.uint64), np.zeros(gid.size, np.bool_)
 
     def _source_events(self, k0: int, n: int):
         """Events of explicit and regular sources (Poisson sources are drawn inside the kernel)."""
@@ -125,7 +129,7 @@ class Simulator:
                     p.proj_wexp, p.proj_part_off, p.proj_post_start, p.proj_post_size,
                     self._partial, self._part_mark, self._t_idx, self._t_pos, self._t_shift,
                     src_ptr[done:], src_ids, self._fire, *self._pois,
-                    self._spk_step, self._spk_id, self._n_spk,
+                    self._spk_step, self._spk_id, self._n_spk, self._nrn_lo, self._nrn_hi, self._flag,
                     p.probe_gids, tr_u[done:], tr_v[done:],
                     self.counters, self.strict, self._first_ovf,
                     c.decay_bits, c.u_bits, c.v_bits, c.acc_bits, c.input_shift)
