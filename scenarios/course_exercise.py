@@ -41,6 +41,7 @@ DESCRIPTION = "course exercise on the reference: LIF pulse/DC/GWN/OU, F-I and CV
 PA = 1e-12
 DT_MS = 0.1
 DT = DT_MS * 1e-3
+HH_DT = 0.025  # ms, classic RK4 step for HH
 
 
 def _lif(I_pA, n_steps, params=LIFParams(), n=None):
@@ -113,8 +114,8 @@ def main(out_dir: str | Path = "out/course_exercise", seed: int = 0) -> dict:
     sig_grid = np.array([0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0])
     noise = np.column_stack([gaussian_white_noise(0.0, sg, n_long, DT_MS, seed + 10 + k)
                              for k, sg in enumerate(sig_grid)])
-    s = _lif(250.0 + noise, n_long)
-    cv_sig = np.array([firing.cv_isi(tr) for tr in s.spike_log().trains()])
+    s_sig = _lif(250.0 + noise, n_long)
+    cv_sig = np.array([firing.cv_isi(tr) for tr in s_sig.spike_log().trains()])
     mu_grid = np.arange(150.0, 401.0, 25.0)
     noise = gaussian_white_noise(0.0, 3.0, n_long, DT_MS, seed + 20, n=mu_grid.size)
     s_mu = _lif(mu_grid[None, :] + noise, n_long)
@@ -124,8 +125,8 @@ def main(out_dir: str | Path = "out/course_exercise", seed: int = 0) -> dict:
     plots.curves(mu_grid, {"CV_ISI (σ = 3 pA)": cv_mu}, styles={"CV_ISI (σ = 3 pA)": "o-"},
                  path=out / "4_cv_vs_mu.png", xlabel="μ_gwn (pA)", ylabel="CV_ISI", title="Irregularity vs mean")
     trains = {}
-    for k, sg in enumerate((0.5, 3.0)):
-        sp = _lif(gaussian_white_noise(250.0, sg, n_long, DT_MS, seed + 30 + k), n_long).spike_times(0)
+    for sg in (0.5, 3.0):  # the course's two ISI histograms, taken from the sigma sweep
+        sp = s_sig.spike_times(int(np.nonzero(sig_grid == sg)[0][0]))
         trains[sg] = sp
         plots.isi_histogram(sp, path=out / f"4_isi_sigma{sg:g}.png", title=f"μ = 250 pA, σ = {sg:g} pA")
     res["cv_isi_course_sigma_0.5_and_3"] = [firing.cv_isi(trains[0.5]), firing.cv_isi(trains[3.0])]
@@ -138,13 +139,16 @@ def main(out_dir: str | Path = "out/course_exercise", seed: int = 0) -> dict:
     # 5. OU input, tau = 10 and 30 ms ---------------------------------------------------
     ou = {}
     ou_traces = []
-    for k, tau_ou in enumerate((10.0, 30.0)):
-        I_ou = ou_current(200.0, 40.0, tau_ou, n_long, DT_MS, seed + 40 + k, method="euler")
-        s = _lif(I_ou, n_long)
-        sp = s.spike_times(0)
+    taus = (10.0, 30.0)
+    I_ous = np.column_stack([ou_current(200.0, 40.0, tau_ou, n_long, DT_MS, seed + 40 + k, method="euler")
+                             for k, tau_ou in enumerate(taus)])
+    s_ou = _lif(I_ous, n_long)
+    for k, tau_ou in enumerate(taus):
+        I_ou = I_ous[:, k]
+        sp = s_ou.spike_times(k)
         ou[tau_ou] = {"rate_hz": float(sp.size / (n_long * DT)), "cv_isi": firing.cv_isi(sp),
                       "I_mean_pA": float(I_ou.mean()), "I_std_pA": float(I_ou.std())}
-        ou_traces.append((I_ou, s.v[:, 0]))
+        ou_traces.append((I_ou, s_ou.v[:, k]))
         f, S = spectra.psd(I_ou, DT)
         lorentz = 4 * 40.0**2 * (tau_ou * 1e-3) / (1 + (2 * np.pi * f * tau_ou * 1e-3) ** 2)
         band = (f >= 1.0) & (f <= 50.0)  # 246 bins: the mean ratio has ~6 % sampling error
@@ -163,19 +167,19 @@ def main(out_dir: str | Path = "out/course_exercise", seed: int = 0) -> dict:
 
     # 6. Hodgkin-Huxley traces ----------------------------------------------------------
     hp = HHParams()
-    rest = simulate_hh(0.0, 0.01, 10000, params=hp)  # 100 ms at I = 0
+    rest = simulate_hh(0.0, HH_DT, 4000, params=hp)  # 100 ms at I = 0
     final = {k: float(getattr(rest, k)[-1, 0]) for k in ("V", "m", "h", "n")}
     V_rest = hh_rest_state(hp)[0]
     res["hh_rest_final"] = final
     res["hh_gate_steady_state_at_rest"] = dict(zip("mhn", map(float, hh_gate_steady_state(V_rest))))
-    plots.voltage_traces(np.column_stack([rest.V[:, 0], rest.m[:, 0], rest.h[:, 0], rest.n[:, 0]]), dt=1e-5,
+    plots.voltage_traces(np.column_stack([rest.V[:, 0], rest.m[:, 0], rest.h[:, 0], rest.n[:, 0]]), dt=HH_DT * 1e-3,
                          labels=["V (mV)", "m", "h", "n"], scale=1.0, stacked=True, path=out / "6_hh_rest.png",
                          title="HH, I = 0")
-    tonic = simulate_hh(10.0, 0.01, 50000, params=hp)  # 500 ms at 10 uA/cm^2
-    plots.voltage_traces(np.column_stack([tonic.V[:10001, 0], tonic.m[:10001, 0], tonic.h[:10001, 0],
-                                          tonic.n[:10001, 0]]), dt=1e-5, labels=["V (mV)", "m", "h", "n"], scale=1.0,
+    tonic = simulate_hh(10.0, HH_DT, 20000, params=hp)  # 500 ms at 10 uA/cm^2
+    plots.voltage_traces(np.column_stack([tonic.V[:4001, 0], tonic.m[:4001, 0], tonic.h[:4001, 0],
+                                          tonic.n[:4001, 0]]), dt=HH_DT * 1e-3, labels=["V (mV)", "m", "h", "n"], scale=1.0,
                          stacked=True, path=out / "6_hh_tonic.png", title="HH, I = 10 µA/cm²")
-    det = detection.detect_spikes(tonic.V[:, 0], 1e-5, 0.0)  # seconds (dt = 0.01 ms)
+    det = detection.detect_spikes(tonic.V[:, 0], HH_DT * 1e-3, 0.0)  # seconds
     own = tonic.spike_times(0) * 1e-3
     res["hh_tonic_spikes_detected"] = int(det.size)
     res["hh_tonic_spikes_model"] = int(own.size)
@@ -187,7 +191,7 @@ def main(out_dir: str | Path = "out/course_exercise", seed: int = 0) -> dict:
 
     # 7. PSD of recorded signals --------------------------------------------------------
     v = tonic.V[:, 0][tonic.t >= 100.0]
-    f, S = spectra.psd(v, 1e-5)
+    f, S = spectra.psd(v, HH_DT * 1e-3)
     res["hh_psd_peak_hz"] = spectra.peak_frequency(f, S, fmin=5.0)
     res["ou_psd_ratio_to_lorentzian"] = {k: v_["psd_over_lorentzian_1_50Hz"] for k, v_ in ou.items()}
     fo, So, Lo = psd_ou
