@@ -118,3 +118,28 @@ def test_population_agreement_per_neuron_then_aggregate():
     assert pa.summary()["n_neurons"] == 3
     with pytest.raises(ParameterError):
         ag.population_agreement([np.array([0.1])], [np.array([0.1]), np.array([])], 1e-3, 1e-3, 1.0, 0, 1)
+
+
+# ---- properties on arbitrary trains (empty and single-spike included): defined results, metric axioms ----
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+trains = st.lists(st.floats(0.0, 1.0, allow_nan=False), max_size=12).map(lambda x: np.sort(np.array(x)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(trains, trains, trains)
+def test_distances_are_metrics_and_gamma_is_bounded(a, b, c):
+    q, tau = 50.0, 0.01
+    vp = ag.victor_purpura_distance
+    assert vp(a, b, q) == pytest.approx(vp(b, a, q))
+    assert vp(a, a, q) == 0.0
+    assert vp(a, c, q) <= vp(a, b, q) + vp(b, c, q) + 1e-9
+    assert abs(a.size - b.size) <= vp(a, b, q) <= a.size + b.size
+    vr = ag.van_rossum_distance
+    assert vr(a, b, tau) == pytest.approx(vr(b, a, tau), abs=1e-9)
+    assert vr(a, c, tau) <= vr(a, b, tau) + vr(b, c, tau) + 1e-6
+    g = ag.coincidence_factor(a, b, 1e-3, 0.0, 1.01)
+    assert np.isnan(g) == (a.size == 0 and b.size == 0)
+    if not np.isnan(g):
+        assert g <= 1.0 + 1e-12
