@@ -408,6 +408,35 @@ def _route_group(fg, fo, i0, i1, m, dt, syn_ptr, syn_post, syn_delay, syn_w, pul
 
 
 @njit(cache=True)
+def _sort_events(tgt, off, w, n, cnt, o_tgt, o_off, o_w):
+    """Sort the first ``n`` events by (target, offset), ties in gather order, into ``o_*``.
+
+    A stable sort by offset, then a stable counting sort by target (``cnt``: N + 1
+    zeros, left zeroed).
+    """
+    if n == 0:
+        return
+    order = np.argsort(off[:n], kind="mergesort")
+    for i in range(n):
+        cnt[tgt[i] + 1] += 1
+    touched_max = 0
+    for i in range(n):
+        if tgt[i] + 1 > touched_max:
+            touched_max = tgt[i] + 1
+    for g in range(1, touched_max + 1):
+        cnt[g] += cnt[g - 1]
+    for i in range(n):
+        k = order[i]
+        p = cnt[tgt[k]]
+        cnt[tgt[k]] += 1
+        o_tgt[p] = tgt[k]
+        o_off[p] = off[k]
+        o_w[p] = w[k]
+    for g in range(touched_max + 1):
+        cnt[g] = 0
+
+
+@njit(cache=True)
 def _integrate_step(g0, t0, ep0, dt, kind, inv_tau, inv_tau_s, R, c, theta, t_ref, pulse,
                     iz_a, iz_b, iz_c, iz_d, iz_peak, iz_k2, iz_k1, iz_k0, iz_bias, h_max,
                     x, y, z, ref, e_tgt, e_off, e_w, n_ev, E_dt, K_dt, Es_dt, f_gid, f_off, nf):
@@ -602,6 +631,10 @@ def run_continuous(n_steps, dt, kind,
     sc_tgt = np.empty(1024, np.int64)
     sc_off = np.empty(1024)
     sc_w = np.empty(1024)
+    e_tgt = np.empty(1024, np.int64)
+    e_off = np.empty(1024)
+    e_w = np.empty(1024)
+    cnt = np.zeros(N + 1, np.int64)
     f_gid = np.empty(max(16, 4 * N), np.int64)
     f_off = np.empty(max(16, 4 * N))
     spk_step = np.empty(1024, np.int64)
@@ -633,12 +666,11 @@ def run_continuous(n_steps, dt, kind,
             free = node
             node = nxt
         head[slot] = -1
-        o1 = np.argsort(sc_off[:n_ev], kind="mergesort")
-        o2 = np.argsort(sc_tgt[:n_ev][o1], kind="mergesort")
-        order = o1[o2]
-        e_tgt = sc_tgt[:n_ev][order]
-        e_off = sc_off[:n_ev][order]
-        e_w = sc_w[:n_ev][order]
+        if n_ev > e_tgt.size:
+            e_tgt = _grow(e_tgt, n_ev)
+            e_off = _grow(e_off, n_ev)
+            e_w = _grow(e_w, n_ev)
+        _sort_events(sc_tgt, sc_off, sc_w, n_ev, cnt, e_tgt, e_off, e_w)
         nf = 0
         g_at = 0
         t_at = 0.0
@@ -662,9 +694,7 @@ def run_continuous(n_steps, dt, kind,
             nf += 1
         # route and learn in time order, simultaneous spikes as one group
         if nf > 0:
-            ord_g = np.argsort(f_gid[:nf], kind="mergesort")
-            ord_t = np.argsort(f_off[:nf][ord_g], kind="mergesort")
-            order = ord_g[ord_t]
+            order = np.argsort(f_off[:nf], kind="mergesort")  # stable: ascending gid among neurons
             fg = f_gid[:nf][order]
             fo = f_off[:nf][order]
             i0 = 0
