@@ -64,12 +64,19 @@ difference from the chip is then exactly its rounding/wrapping.
 ``Izhikevich`` (own units: v in mV, t in ms, I dimensionless): Izhikevich's Euler scheme
 at ``dt_ms = 1000 dt``, v first, then u with the new v::
 
-    v' = v + dt_ms (k2 v² + k1 v + k0 - u + I_bias + A);  u' = u + dt_ms a (b v' - u)
-    v' >= v_peak: spike, v' = c, u' = u' + d
+    v' = v + dt_ms (k2 v² + k1 v + k0 - u + I_bias + J + A)
+    u' = u + dt_ms a (b v' - u)          (u_rule 'accommodation': u' = u + dt_ms a b (v' + 65))
+    v' > v_peak (strict): spike, v' = c, u' = u' + d
 
 Synaptic input into an Izhikevich population: the projection's ``weight`` value is
 taken as an increment of the dimensionless input ``I`` (no unit conversion) that lasts
 one step ``dt`` (Izhikevich 2003's network input), i.e. ``A`` above.
+
+Injected current (``Network.inject``, where the description has it): ``J`` of a step is
+in the population's input units and lasts that whole step. LIF: amperes added to
+``I_bias`` (``x`` gains ``(1-α_V) J/g_L``); ``LIFRegisters``: v-LSBs added to the bias;
+Izhikevich: added to ``I`` (``J`` above). In continuous mode it is a current constant
+over ``[k dt, (k+1) dt)``.
 
 Mode ``"continuous"`` — event-exact
 -----------------------------------
@@ -93,6 +100,7 @@ exactly where a closed form exists:
   located by bisection on the RK4 step length, and the reset ``v = c, u += d`` happens at
   that time. Input pulses of amplitude ``w`` and width ``dt`` as in hardware mode.
 * ``LIFRegisters``/``ProjectionRegisters`` have no continuous-time meaning: refused.
+  Other register models (e.g. ``IzhikevichRegisters``) are refused in both modes.
 
 STDP (both modes)
 -----------------
@@ -175,6 +183,8 @@ def _build_neurons(net: Network, mode: str, plan: _Plan) -> None:
     # Izhikevich
     plan.iz = {k: f() for k in ("a", "b", "c", "d", "peak", "k2", "k1", "k0", "bias")}
     plan.iz["peak"][:] = np.inf
+    plan.iz_acc = np.zeros(N, np.bool_)
+    plan.k_inj = f()  # hardware: x gains k_inj * (injected current) in a step
     # state and recording offsets/units
     plan.x0, plan.y0, plan.v_off = f(), f(), f()
     plan.unit_u = np.full(N, "", dtype=object)
@@ -194,6 +204,7 @@ def _build_neurons(net: Network, mode: str, plan: _Plan) -> None:
             plan.aI[sl] = math.exp(-dt / m.tau_syn) if m.tau_syn > 0 else 0.0
             plan.kA[sl] = 1.0
             plan.kI[sl] = one_m_aV / m.g_L
+            plan.k_inj[sl] = one_m_aV / m.g_L
             plan.b[sl] = one_m_aV * (m.E_L - m.v_reset + m.I_bias / m.g_L)
             plan.theta[sl] = m.v_th - m.v_reset
             plan.ref_steps[sl] = int(round(m.t_ref / dt))
@@ -216,6 +227,7 @@ def _build_neurons(net: Network, mode: str, plan: _Plan) -> None:
             plan.kA[sl] = float(2 ** _INPUT_SHIFT)
             plan.aV[sl] = 1.0 - m.dv / _UNITY
             plan.kI[sl] = 1.0
+            plan.k_inj[sl] = 1.0  # injected v-LSB per step, added like the bias
             plan.b[sl] = _per_neuron(m.bias_mant, pop.size) * np.exp2(_per_neuron(m.bias_exp, pop.size))
             plan.theta[sl] = float(m.vth) * 2 ** _VTH_SHIFT
             plan.ref_steps[sl] = int(m.refractory_steps)
@@ -227,7 +239,12 @@ def _build_neurons(net: Network, mode: str, plan: _Plan) -> None:
         elif isinstance(m, Izhikevich):
             if mode == "continuous" and not m.c < m.v_peak:
                 raise ParameterError("c", m.c, f"< v_peak = {m.v_peak} (continuous mode)", ctx)
+            u_rule = getattr(m, "u_rule", "standard")
+            if u_rule not in ("standard", "accommodation"):
+                raise ParameterError("u_rule", u_rule, "'standard' or 'accommodation'", ctx)
             plan.kind[sl] = 2
+            plan.iz_acc[sl] = u_rule == "accommodation"
+            plan.k_inj[sl] = 1.0
             for k, v in (("a", m.a), ("b", m.b), ("c", m.c), ("d", m.d), ("peak", m.v_peak),
                          ("k2", m.k2), ("k1", m.k1), ("k0", m.k0), ("bias", m.I_bias)):
                 plan.iz[k][sl] = v
@@ -236,7 +253,9 @@ def _build_neurons(net: Network, mode: str, plan: _Plan) -> None:
             plan.y0[sl] = m.b * m.v_init if m.u_init is None else m.u_init
             plan.unit_u[sl], plan.unit_v[sl] = "1 (Izhikevich u)", "mV"
         else:
-            raise ParameterError("model", type(m).__name__, "LIF, LIFRegisters or Izhikevich", ctx)
+            raise ParameterError("model", type(m).__name__,
+                                 "LIF, LIFRegisters (hardware mode) or Izhikevich; the reference has no float "
+                                 "interpretation of other register models", ctx)
 
 
 def _build_synapses(net: Network, mode: str, plan: _Plan) -> None:
@@ -369,6 +388,30 @@ def _build_sources(net: Network, n_steps: int) -> tuple[np.ndarray, np.ndarray]:
     return ptr, g.astype(np.int64)
 
 
+def _build_injections(net: Network, n_steps: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-step CSR (ptr, gid, value) of ``network.injections`` (summed where they overlap)."""
+    steps, gids, vals = [], [], []
+    for inj in getattr(net, "injections", ()):
+        pop = net.populations.get(inj.population)
+        if pop is None or pop.is_source:
+            raise ParameterError("population", inj.population, "a neuron population of the network", "injection")
+        v = np.asarray(inj.values, dtype=float)
+        idx = np.asarray(inj.indices, np.int64)
+        s = int(inj.start) + np.arange(v.shape[0], dtype=np.int64)
+        keep = s < n_steps
+        steps.append(np.repeat(s[keep], idx.size))
+        gids.append(np.tile(pop.start + idx, int(keep.sum())))
+        vals.append(v[keep].ravel())
+    if not steps:
+        return np.zeros(n_steps + 1, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    s, g, v = np.concatenate(steps), np.concatenate(gids), np.concatenate(vals)
+    key, inverse = np.unique(s * net.n_neurons + g, return_inverse=True)
+    v = np.bincount(inverse.ravel(), weights=v, minlength=key.size)
+    s, g = key // net.n_neurons, key % net.n_neurons
+    ptr = np.searchsorted(s, np.arange(n_steps + 1)).astype(np.int64)
+    return ptr, g.astype(np.int64), v.astype(float)
+
+
 def _build_probes(net: Network) -> np.ndarray:
     """Probe columns exactly as the chip's compiler lays them out (probes concatenated)."""
     cols = []
@@ -436,6 +479,7 @@ def simulate(network: Network, n_steps: int, mode: str = "hardware", substeps: i
     _build_synapses(network, mode, plan)
     pl = _plastic_tables(network, plan)
     src_ptr, src_gid = _build_sources(network, n_steps)
+    inj_ptr, inj_gid, inj_val = _build_injections(network, n_steps)
     rec_gid = _build_probes(network)
     n_samples = n_steps // record_every
     rec_u = np.zeros((n_samples, rec_gid.size))
@@ -450,8 +494,8 @@ def simulate(network: Network, n_steps: int, mode: str = "hardware", substeps: i
         n, s_steps, s_ids = K.run_hardware(
             n_steps, dt, plan.kind, plan.aI, plan.kA, plan.aV, plan.kI, plan.b, plan.theta, plan.ref_steps,
             plan.subtract, plan.reset_u,
-            iz["a"], iz["b"], iz["c"], iz["d"], iz["peak"], iz["k2"], iz["k1"], iz["k0"], iz["bias"],
-            x, y, ref, src_ptr, src_gid,
+            iz["a"], iz["b"], iz["c"], iz["d"], iz["peak"], iz["k2"], iz["k1"], iz["k0"], iz["bias"], plan.iz_acc,
+            plan.k_inj, x, y, ref, src_ptr, src_gid, inj_ptr, inj_gid, inj_val,
             plan.syn_ptr, plan.syn_post, plan.syn_d, plan.syn_w, plan.D,
             *pl, record_every, rec_gid, rec_u, rec_v)
         times = None
@@ -462,8 +506,8 @@ def simulate(network: Network, n_steps: int, mode: str = "hardware", substeps: i
         n, s_steps, s_ids, s_off = K.run_continuous(
             n_steps, dt, plan.kind, plan.inv_tau, plan.inv_tau_s, plan.R, plan.c, plan.theta, plan.t_ref,
             plan.pulse,
-            iz["a"], iz["b"], iz["c"], iz["d"], iz["peak"], iz["k2"], iz["k1"], iz["k0"], iz["bias"], h_max_ms,
-            x, y, z, ref, src_ptr, src_gid,
+            iz["a"], iz["b"], iz["c"], iz["d"], iz["peak"], iz["k2"], iz["k1"], iz["k0"], iz["bias"], plan.iz_acc,
+            h_max_ms, x, y, z, ref, src_ptr, src_gid, inj_ptr, inj_gid, inj_val,
             plan.syn_ptr, plan.syn_post, plan.syn_delay, plan.syn_w, plan.Q,
             *pl, record_every, rec_gid, rec_u, rec_v)
         times = s_steps * dt + s_off

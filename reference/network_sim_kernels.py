@@ -129,9 +129,9 @@ def _stdp_group(fired, i0, i1, m, off, dt, syn_w,
 @njit(cache=True)
 def run_hardware(n_steps, dt, kind,
                  aI, kA, aV, kI, b, theta, ref_steps, subtract, reset_u,
-                 iz_a, iz_b, iz_c, iz_d, iz_peak, iz_k2, iz_k1, iz_k0, iz_bias,
+                 iz_a, iz_b, iz_c, iz_d, iz_peak, iz_k2, iz_k1, iz_k0, iz_bias, iz_acc, k_inj,
                  x, y, ref,
-                 src_ptr, src_gid,
+                 src_ptr, src_gid, inj_ptr, inj_gid, inj_val,
                  syn_ptr, syn_post, syn_d, syn_w, D,
                  pl_pre_ptr, pl_pre_pos, pl_pre_proj, pl_pre_tr,
                  pl_post_ptr, pl_post_pos, pl_post_proj, pl_post_tr,
@@ -143,6 +143,7 @@ def run_hardware(n_steps, dt, kind,
     N = kind.size
     ring = np.zeros((D, N))
     is_src = np.zeros(N, np.bool_)
+    inj = np.zeros(N)
     fired = np.empty(N, np.int64)
     spk_step = np.empty(1024, np.int64)
     spk_gid = np.empty(1024, np.int64)
@@ -152,6 +153,8 @@ def run_hardware(n_steps, dt, kind,
         slot = m % D
         for q in range(src_ptr[m], src_ptr[m + 1]):
             is_src[src_gid[q]] = True
+        for q in range(inj_ptr[m], inj_ptr[m + 1]):
+            inj[inj_gid[q]] = inj_val[q]
         nf = 0
         # 1. deliver + 2. integrate (ascending global id)
         for g in range(N):
@@ -170,6 +173,8 @@ def run_hardware(n_steps, dt, kind,
                     ref[g] -= 1
                 else:
                     x1 = aV[g] * x[g] + kI[g] * I1 + b[g]
+                    if inj[g] != 0.0:
+                        x1 += k_inj[g] * inj[g]
                     if x1 > theta[g]:
                         fired[nf] = g
                         nf += 1
@@ -185,16 +190,20 @@ def run_hardware(n_steps, dt, kind,
             else:  # Izhikevich: Euler, v first, then u with the new v
                 v = x[g]
                 u = y[g]
-                Itot = iz_bias[g] + A
+                Itot = iz_bias[g] + A + inj[g]
                 v1 = v + dt_ms * (iz_k2[g] * v * v + iz_k1[g] * v + iz_k0[g] - u + Itot)
-                u1 = u + dt_ms * iz_a[g] * (iz_b[g] * v1 - u)
-                if not (v1 < iz_peak[g]):
+                if iz_acc[g]:
+                    u1 = u + dt_ms * iz_a[g] * (iz_b[g] * (v1 + 65.0))
+                else:
+                    u1 = u + dt_ms * iz_a[g] * (iz_b[g] * v1 - u)
+                if not (v1 <= iz_peak[g]):  # strict v > v_peak (NaN counts as a spike)
                     fired[nf] = g
                     nf += 1
                     v1 = iz_c[g]
                     u1 = u1 + iz_d[g]
                 x[g] = v1
                 y[g] = u1
+            inj[g] = 0.0
         # 3. route: spikes of step m arrive in step m + d (d >= 1)
         for q in range(nf):
             g = fired[q]
@@ -327,17 +336,19 @@ def _lif_first_crossing(L, x0, I0, xL, IL, c, R, inv_tau, inv_tau_s, pulse, thet
 # continuous: Izhikevich by RK4 sub-steps
 # --------------------------------------------------------------------------------------
 @njit(cache=True)
-def _izh_rhs(v, u, I, a, b_, k2, k1, k0):
+def _izh_rhs(v, u, I, a, b_, k2, k1, k0, acc):
+    if acc:  # accommodation (Izhikevich 2004, panel R): u' = a b (v + 65)
+        return k2 * v * v + k1 * v + k0 - u + I, a * (b_ * (v + 65.0))
     return k2 * v * v + k1 * v + k0 - u + I, a * (b_ * v - u)
 
 
 @njit(cache=True)
-def _izh_rk4(v, u, I, h, a, b_, k2, k1, k0):
+def _izh_rk4(v, u, I, h, a, b_, k2, k1, k0, acc):
     """One classical RK4 step of ``h`` ms."""
-    dv1, du1 = _izh_rhs(v, u, I, a, b_, k2, k1, k0)
-    dv2, du2 = _izh_rhs(v + 0.5 * h * dv1, u + 0.5 * h * du1, I, a, b_, k2, k1, k0)
-    dv3, du3 = _izh_rhs(v + 0.5 * h * dv2, u + 0.5 * h * du2, I, a, b_, k2, k1, k0)
-    dv4, du4 = _izh_rhs(v + h * dv3, u + h * du3, I, a, b_, k2, k1, k0)
+    dv1, du1 = _izh_rhs(v, u, I, a, b_, k2, k1, k0, acc)
+    dv2, du2 = _izh_rhs(v + 0.5 * h * dv1, u + 0.5 * h * du1, I, a, b_, k2, k1, k0, acc)
+    dv3, du3 = _izh_rhs(v + 0.5 * h * dv2, u + 0.5 * h * du2, I, a, b_, k2, k1, k0, acc)
+    dv4, du4 = _izh_rhs(v + h * dv3, u + h * du3, I, a, b_, k2, k1, k0, acc)
     return (v + h / 6.0 * (dv1 + 2.0 * dv2 + 2.0 * dv3 + dv4),
             u + h / 6.0 * (du1 + 2.0 * du2 + 2.0 * du3 + du4))
 
@@ -438,8 +449,8 @@ def _sort_events(tgt, off, w, n, cnt, o_tgt, o_off, o_w):
 
 @njit(cache=True)
 def _integrate_step(g0, t0, ep0, dt, kind, inv_tau, inv_tau_s, R, c, theta, t_ref, pulse,
-                    iz_a, iz_b, iz_c, iz_d, iz_peak, iz_k2, iz_k1, iz_k0, iz_bias, h_max,
-                    x, y, z, ref, e_tgt, e_off, e_w, n_ev, E_dt, K_dt, Es_dt, f_gid, f_off, nf):
+                    iz_a, iz_b, iz_c, iz_d, iz_peak, iz_k2, iz_k1, iz_k0, iz_bias, iz_acc, h_max,
+                    x, y, z, ref, inj, e_tgt, e_off, e_w, n_ev, E_dt, K_dt, Es_dt, f_gid, f_off, nf):
     """Integrate every neuron over one step [0, dt] with its sorted events (continuous mode).
 
     Starts at neuron ``g0`` (at offset ``t0``, event index ``ep0``; 0, 0.0, 0 for a fresh
@@ -466,6 +477,7 @@ def _integrate_step(g0, t0, ep0, dt, kind, inv_tau, inv_tau_s, R, c, theta, t_re
             Ig = y[g]
             rl = ref[g]
             ps = pulse[g]
+            cg = c[g] + R[g] * inj[g]  # injected current: constant over the step, like I_bias
             while True:
                 t_stop = e_off[e] if e < e1 else dt
                 while t < t_stop:
@@ -484,11 +496,11 @@ def _integrate_step(g0, t0, ep0, dt, kind, inv_tau, inv_tau_s, R, c, theta, t_re
                         continue
                     L = t_stop - t
                     if L == dt:  # a whole step without events: precomputed factors
-                        xL = c[g] + (xg - c[g]) * E_dt[g] + Ig * R[g] * K_dt[g]
+                        xL = cg + (xg - cg) * E_dt[g] + Ig * R[g] * K_dt[g]
                         IL = Ig * Es_dt[g]
                     else:
-                        xL, IL = _lif_eval(L, xg, Ig, c[g], R[g], inv_tau[g], inv_tau_s[g], ps)
-                    s = _lif_first_crossing(L, xg, Ig, xL, IL, c[g], R[g], inv_tau[g], inv_tau_s[g], ps,
+                        xL, IL = _lif_eval(L, xg, Ig, cg, R[g], inv_tau[g], inv_tau_s[g], ps)
+                    s = _lif_first_crossing(L, xg, Ig, xL, IL, cg, R[g], inv_tau[g], inv_tau_s[g], ps,
                                             theta[g])
                     if s < 0.0:
                         xg = xL
@@ -500,7 +512,7 @@ def _integrate_step(g0, t0, ep0, dt, kind, inv_tau, inv_tau_s, R, c, theta, t_re
                             y[g] = Ig
                             ref[g] = rl
                             return g, t, e, nf
-                        _, Ig = _lif_eval(s, xg, Ig, c[g], R[g], inv_tau[g], inv_tau_s[g], ps)
+                        _, Ig = _lif_eval(s, xg, Ig, cg, R[g], inv_tau[g], inv_tau_s[g], ps)
                         xg = 0.0
                         rl = t_ref[g]
                         t = t + s if s < L else t_stop
@@ -523,12 +535,13 @@ def _integrate_step(g0, t0, ep0, dt, kind, inv_tau, inv_tau_s, R, c, theta, t_re
             k2 = iz_k2[g]
             k1 = iz_k1[g]
             k0 = iz_k0[g]
+            acc = iz_acc[g]
             peak = iz_peak[g]
             while True:
                 t_stop = e_off[e] if e < e1 else dt
-                Itot = iz_bias[g] + Ip
+                Itot = iz_bias[g] + Ip + inj[g]
                 while t < t_stop:
-                    if not (v < peak):  # at or above peak at a segment start
+                    if not (v <= peak):  # above peak at a segment start
                         if nf >= f_gid.size:
                             x[g] = v
                             y[g] = u
@@ -545,8 +558,8 @@ def _integrate_step(g0, t0, ep0, dt, kind, inv_tau, inv_tau_s, R, c, theta, t_re
                         hs = span
                     else:
                         hs = span / math.ceil(span / (h_max * 1e-3) - 1e-12)
-                    v1, u1 = _izh_rk4(v, u, Itot, hs * 1e3, a_, b_, k2, k1, k0)
-                    if v1 < peak:
+                    v1, u1 = _izh_rk4(v, u, Itot, hs * 1e3, a_, b_, k2, k1, k0, acc)
+                    if v1 <= peak:
                         v = v1
                         u = u1
                         t = t_stop if hs == span else t + hs
@@ -558,8 +571,8 @@ def _integrate_step(g0, t0, ep0, dt, kind, inv_tau, inv_tau_s, R, c, theta, t_re
                         mid = 0.5 * (lo + hi)
                         if mid <= lo or mid >= hi:
                             break
-                        vm, _um = _izh_rk4(v, u, Itot, mid * 1e3, a_, b_, k2, k1, k0)
-                        if vm < peak:
+                        vm, _um = _izh_rk4(v, u, Itot, mid * 1e3, a_, b_, k2, k1, k0, acc)
+                        if vm <= peak:
                             lo = mid
                         else:
                             hi = mid
@@ -568,7 +581,7 @@ def _integrate_step(g0, t0, ep0, dt, kind, inv_tau, inv_tau_s, R, c, theta, t_re
                         y[g] = u
                         z[g] = Ip
                         return g, t, e, nf
-                    vm, um = _izh_rk4(v, u, Itot, hi * 1e3, a_, b_, k2, k1, k0)
+                    vm, um = _izh_rk4(v, u, Itot, hi * 1e3, a_, b_, k2, k1, k0, acc)
                     t = t + hi if hi < span else t_stop
                     f_gid[nf] = g
                     f_off[nf] = t
@@ -588,9 +601,9 @@ def _integrate_step(g0, t0, ep0, dt, kind, inv_tau, inv_tau_s, R, c, theta, t_re
 @njit(cache=True)
 def run_continuous(n_steps, dt, kind,
                    inv_tau, inv_tau_s, R, c, theta, t_ref, pulse,
-                   iz_a, iz_b, iz_c, iz_d, iz_peak, iz_k2, iz_k1, iz_k0, iz_bias, h_max,
+                   iz_a, iz_b, iz_c, iz_d, iz_peak, iz_k2, iz_k1, iz_k0, iz_bias, iz_acc, h_max,
                    x, y, z, ref,
-                   src_ptr, src_gid,
+                   src_ptr, src_gid, inj_ptr, inj_gid, inj_val,
                    syn_ptr, syn_post, syn_delay, syn_w, Q,
                    pl_pre_ptr, pl_pre_pos, pl_pre_proj, pl_pre_tr,
                    pl_post_ptr, pl_post_pos, pl_post_proj, pl_post_tr,
@@ -635,6 +648,7 @@ def run_continuous(n_steps, dt, kind,
     e_off = np.empty(1024)
     e_w = np.empty(1024)
     cnt = np.zeros(N + 1, np.int64)
+    inj = np.zeros(N)
     f_gid = np.empty(max(16, 4 * N), np.int64)
     f_off = np.empty(max(16, 4 * N))
     spk_step = np.empty(1024, np.int64)
@@ -671,6 +685,8 @@ def run_continuous(n_steps, dt, kind,
             e_off = _grow(e_off, n_ev)
             e_w = _grow(e_w, n_ev)
         _sort_events(sc_tgt, sc_off, sc_w, n_ev, cnt, e_tgt, e_off, e_w)
+        for q in range(inj_ptr[m], inj_ptr[m + 1]):
+            inj[inj_gid[q]] = inj_val[q]
         nf = 0
         g_at = 0
         t_at = 0.0
@@ -678,12 +694,14 @@ def run_continuous(n_steps, dt, kind,
         while True:
             g_at, t_at, e_at, nf = _integrate_step(
                 g_at, t_at, e_at, dt, kind, inv_tau, inv_tau_s, R, c, theta, t_ref, pulse,
-                iz_a, iz_b, iz_c, iz_d, iz_peak, iz_k2, iz_k1, iz_k0, iz_bias, h_max,
-                x, y, z, ref, e_tgt, e_off, e_w, n_ev, E_dt, K_dt, Es_dt, f_gid, f_off, nf)
+                iz_a, iz_b, iz_c, iz_d, iz_peak, iz_k2, iz_k1, iz_k0, iz_bias, iz_acc, h_max,
+                x, y, z, ref, inj, e_tgt, e_off, e_w, n_ev, E_dt, K_dt, Es_dt, f_gid, f_off, nf)
             if g_at >= N:
                 break
             f_gid = _grow(f_gid, 2 * f_gid.size)  # spike buffer full: grow and resume
             f_off = _grow(f_off, 2 * f_off.size)
+        for q in range(inj_ptr[m], inj_ptr[m + 1]):
+            inj[inj_gid[q]] = 0.0
         # sources fire at the start of their step
         n_src = src_ptr[m + 1] - src_ptr[m]
         f_gid = _grow(f_gid, nf + n_src)
