@@ -21,7 +21,7 @@ import numpy as np
 
 from .errors import CapacityError, CompileError, ParameterError, check_integer, check_range
 from .hardware import LOIHI, ChipSpec
-from .network import (LIF, Izhikevich, LIFRegisters, Network, Projection, ProjectionRegisters)
+from .network import (LIF, Izhikevich, IzhikevichRegisters, LIFRegisters, Network, Projection, ProjectionRegisters)
 
 __all__ = ["compile_network", "quantize", "build_program", "prepare_weights", "Program", "CompileReport"]
 
@@ -108,6 +108,45 @@ def _lif_registers(pop_name: str, m: LIF, size: int, dt: float, chip: ChipSpec, 
     return regs, LIFScale(s_v, m.v_reset, a_per_lsb)
 
 
+@dataclass(frozen=True)
+class IzhScale:
+    """Izhikevich state is fixed point: model units (mV, current units) per LSB = 2**-F."""
+
+    v_per_lsb: float
+    v_origin: float
+    a_per_lsb: float          # input current (model units) per LSB
+
+
+def _izh_registers(pop_name: str, m: Izhikevich, dt: float, chip: ChipSpec,
+                   report: CompileReport) -> tuple[IzhikevichRegisters, IzhScale]:
+    """Izhikevich (model units, dt in s) -> integer registers (docs/hardware-model.md §2b)."""
+    c = chip.core
+    F, P = c.izh_frac_bits, c.izh_coef_frac_bits
+    dt_ms = dt * 1e3
+    lim_dt = min(1.0, 2.0 / abs(m.a)) if m.a else 1.0
+    if not dt_ms <= lim_dt:
+        raise ParameterError("dt", dt, f"<= {lim_dt:g} ms (Euler limit of u: min(1 ms, 2/|a|))", pop_name)
+    slim = (1 << (c.izh_state_bits - 1)) - 1
+    qP = lambda x: int(round(x * 2**P))  # noqa: E731
+    qF = lambda x: int(round(x * 2**F))  # noqa: E731
+    u0 = m.b * m.v_init if m.u_init is None else m.u_init
+    regs = IzhikevichRegisters(k2=qP(m.k2), k1=qP(m.k1), k0=qF(m.k0), dt=qP(dt_ms), adt=qP(m.a * dt_ms), b=qP(m.b),
+                               c=qF(m.c), d=qF(m.d), v_peak=qF(m.v_peak), bias=qF(m.I_bias),
+                               accommodation=m.u_rule == "accommodation", v_init=qF(m.v_init), u_init=qF(u0))
+    for name in ("c", "d", "v_peak", "bias", "v_init", "u_init", "k0"):
+        val = getattr(regs, name)
+        if abs(val) > slim:
+            raise ParameterError(name, getattr(m, {"bias": "I_bias", "u_init": "u_init"}.get(name, name)),
+                                 f"|x| <= {slim / 2**F:g} with izh_state_bits={c.izh_state_bits}, "
+                                 f"izh_frac_bits={F}", pop_name)
+    for name, req, real in (("a", m.a, regs.adt / 2**P / dt_ms), ("b", m.b, regs.b / 2**P), ("c", m.c, regs.c / 2**F),
+                            ("d", m.d, regs.d / 2**F), ("v_peak", m.v_peak, regs.v_peak / 2**F),
+                            ("k2", m.k2, regs.k2 / 2**P), ("k1", m.k1, regs.k1 / 2**P), ("k0", m.k0, regs.k0 / 2**F),
+                            ("dt_ms", dt_ms, regs.dt / 2**P), ("I_bias", m.I_bias, regs.bias / 2**F)):
+        report.add(pop_name, name, float(req), float(real))
+    return regs, IzhScale(2.0**-F, 0.0, 2.0**-F)
+
+
 def _encode(name, x, lo, hi, e_lo, e_hi, owner, max_phys):
     from .fixedpoint import encode_mant_exp
     try:
@@ -191,8 +230,8 @@ def quantize(net: Network, chip: ChipSpec = LOIHI, headroom: float = 4.0):
             regs, scales[pop.name] = _lif_registers(pop.name, m, pop.size, net.dt, chip, headroom, report)
             out.add_population(pop.name, pop.size, regs)
         elif isinstance(m, Izhikevich):
-            raise CompileError(f"population {pop.name!r}: the chip runs integer CUBA-LIF; integer Izhikevich "
-                               "neurons are not part of this chip model yet (use the reference simulator)")
+            regs, scales[pop.name] = _izh_registers(pop.name, m, net.dt, chip, report)
+            out.add_population(pop.name, pop.size, regs)
         elif pop.is_source:
             out.add_source(pop.name, pop.size, m)
         else:
@@ -206,6 +245,14 @@ def quantize(net: Network, chip: ChipSpec = LOIHI, headroom: float = 4.0):
         else:
             out.projections.append(proj)
     out.probes = list(net.probes)
+    for inj in net.injections:
+        pop = net.populations[inj.population]
+        if inj.population in scales:          # physical units -> register units (LSB of the input)
+            vals = np.rint(inj.values / scales[inj.population].a_per_lsb)
+        else:
+            vals = check_integer("values", inj.values, f"injection into {inj.population!r} (register units)")
+        out.injections.append(type(inj)(inj.population, inj.indices, np.asarray(vals, np.int64), inj.start))
+        del pop
     return out, scales, report
 
 
@@ -283,6 +330,10 @@ class Program:
     registers: Network
     report: CompileReport
     loihi_compat: bool
+    ranges: np.ndarray          # (R, 3): [start, stop, kind] of each neuron population (kind 0 LIF, 1 Izhikevich)
+    izh: dict                   # Izhikevich registers per id: k2 k1 k0 dt adt b c d v_peak bias
+    izh_accom: np.ndarray
+    injections: tuple           # (gids, values (n_steps, m) int64, start step)
 
     @property
     def n_synapses(self) -> int:
@@ -334,6 +385,21 @@ def _note_accumulator_risk(reg, post_g, w_g, p_g, proj_wexp, chip, report):
             f"{risky.size} neurons (first: gid {g} of {reg.population_of(g).name!r}) can receive more than the "
             f"{chip.core.acc_bits}-bit accumulator holds ({int(pos[g])} / {int(neg[g])} vs +/-{hi}) if all their "
             "inputs spike in one step; such steps saturate (counted as acc_sat)")
+
+
+def _check_izh_registers(name: str, m: IzhikevichRegisters, size: int, chip: ChipSpec, loihi_compat: bool):
+    c = chip.core
+    if loihi_compat:
+        raise ParameterError("model", "IzhikevichRegisters", "LIF only in Loihi-compatibility mode", name)
+    slim = (1 << (c.izh_state_bits - 1)) - 1
+    plim = (1 << (c.izh_prod_bits - 1)) - 1
+    for key in ("c", "d", "v_peak", "bias", "k0", "v_init", "u_init"):
+        arr = np.asarray(getattr(m, key))
+        if arr.ndim and arr.shape != (size,):
+            raise ParameterError(key, f"shape {arr.shape}", f"a scalar or shape ({size},)", name)
+        check_range(key, arr, -slim, slim, name)
+    for key in ("k2", "k1", "dt", "adt", "b"):
+        check_range(key, getattr(m, key), -plim, plim, name)
 
 
 def _place(reg: Network, post_g: np.ndarray, pre_g: np.ndarray, chip: ChipSpec):
@@ -404,6 +470,9 @@ def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = Fal
     u_scale = np.ones(N)
     v_scale = np.ones(N)
     v_origin = np.zeros(N)
+    izh = {f: np.zeros(N, np.int64) for f in ("k2", "k1", "k0", "dt", "adt", "b", "c", "d", "v_peak", "bias")}
+    izh_accom = np.zeros(N, np.uint8)
+    ranges = []
     if loihi_compat and (c.du_offset != 1 or c.vth_shift != 6 or c.input_shift != 6):
         raise ParameterError("chip", chip.name, "du_offset=1, vth_shift=6, input_shift=6 in Loihi-compatibility mode")
     sources = []
@@ -414,10 +483,23 @@ def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = Fal
             is_src[sl] = 1
             sources.append((pop.start, pop.size, m))
             continue
+        if pop.name in scales:
+            sc = scales[pop.name]
+            u_scale[sl], v_scale[sl], v_origin[sl] = sc.a_per_lsb, sc.v_per_lsb, sc.v_origin
+        if isinstance(m, IzhikevichRegisters):
+            _check_izh_registers(pop.name, m, pop.size, chip, loihi_compat)
+            for f in izh:
+                izh[f][sl] = int(getattr(m, f))
+            izh_accom[sl] = bool(m.accommodation)
+            u0[sl] = m.u_init
+            v0[sl] = m.v_init
+            ranges.append((pop.start, pop.stop, 1))
+            continue
         if not isinstance(m, LIFRegisters):
-            raise CompileError(f"population {pop.name!r}: expected LIFRegisters after quantization, got "
-                               f"{type(m).__name__}")
+            raise CompileError(f"population {pop.name!r}: expected LIFRegisters or IzhikevichRegisters after "
+                               f"quantization, got {type(m).__name__}")
         _check_lif_registers(pop.name, m, pop.size, chip, loihi_compat)
+        ranges.append((pop.start, pop.stop, 0))
         fu[sl] = c.decay_unity - (int(m.du) + c.du_offset)
         fv[sl] = c.decay_unity - int(m.dv)
         vth_eff[sl] = int(m.vth) << c.vth_shift
@@ -427,9 +509,6 @@ def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = Fal
         reset_sub[sl] = m.reset_mode == "subtract"
         u0[sl] = m.u_init
         v0[sl] = m.v_init
-        if pop.name in scales:
-            s = scales[pop.name]
-            u_scale[sl], v_scale[sl], v_origin[sl] = s.a_per_lsb, s.v_per_lsb, s.v_origin
 
     # gather synapses
     P = len(reg.projections)
@@ -508,6 +587,12 @@ def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = Fal
     probe_gids = cat(gids).astype(np.int64)
     vars_ = ("u", "v")
 
+    injections = []
+    for inj in reg.injections:
+        pop = reg.populations[inj.population]
+        vals = check_integer("values", inj.values, f"injection into {inj.population!r}")
+        injections.append((pop.start + inj.indices.astype(np.int64), vals.reshape(inj.values.shape), int(inj.start)))
+
     neurons_per_core = np.bincount(core_of[~is_src.astype(bool)], minlength=n_cores).astype(np.int64)
     freeze = lambda a: (a.setflags(write=False), a)[1]  # noqa: E731
     return Program(
@@ -523,6 +608,8 @@ def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = Fal
         n_dest=freeze(n_dest), neurons_per_core=freeze(neurons_per_core), sources=tuple(sources),
         probe_gids=freeze(probe_gids), probe_vars=vars_, u_scale=freeze(u_scale), v_scale=freeze(v_scale),
         v_origin=freeze(v_origin), registers=reg, report=report, loihi_compat=loihi_compat,
+        ranges=freeze(np.array(ranges, np.int64).reshape(-1, 3)), izh={k: freeze(a) for k, a in izh.items()},
+        izh_accom=freeze(izh_accom), injections=tuple(injections),
     )
 
 

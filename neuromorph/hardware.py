@@ -39,6 +39,11 @@ class CoreSpec:
     weight_exp_min: int = -8
     weight_exp_max: int = 7
     refractory_bits: int = 6
+    # integer Izhikevich (docs/hardware-model.md §2b)
+    izh_state_bits: int = 24
+    izh_frac_bits: int = 12
+    izh_coef_frac_bits: int = 16
+    izh_prod_bits: int = 48
 
     def __post_init__(self):
         limits = {
@@ -48,12 +53,17 @@ class CoreSpec:
             "du_offset": (0, 1), "vth_bits": (1, 32), "vth_shift": (0, 16), "input_shift": (0, 16),
             "bias_mant_bits": (2, 32), "bias_exp_bits": (0, 5), "weight_bits": (1, 16),
             "weight_exp_min": (-16, 0), "weight_exp_max": (0, 16), "refractory_bits": (0, 16),
+            "izh_state_bits": (8, 32), "izh_frac_bits": (0, 24), "izh_coef_frac_bits": (4, 24),
+            "izh_prod_bits": (16, 62),
         }
         for f in fields(self):
             lo, hi = limits[f.name]
             v = getattr(self, f.name)
             if not isinstance(v, int) or not lo <= v <= hi:
                 raise ParameterError(f.name, v, f"an integer in [{lo}, {hi}]", "CoreSpec")
+        if self.izh_frac_bits > self.izh_state_bits - 8:
+            raise ParameterError("izh_frac_bits", self.izh_frac_bits,
+                                 f"<= izh_state_bits - 8 = {self.izh_state_bits - 8} (v needs 8 integer bits)", "CoreSpec")
 
     # derived quantities -------------------------------------------------------------
     @property

@@ -11,9 +11,14 @@ import numpy as np
 from numba import njit
 
 # counter columns (one row per core, plus a host row for sources)
-U_WRAP, V_SAT, ACC_SAT, NEURON_UPDATES, SPIKES, SYN_EVENTS, MESSAGES = range(7)
-COUNTER_NAMES = ("u_wrap", "v_sat", "acc_sat", "neuron_updates", "spikes", "syn_events", "messages")
-OVERFLOW_KINDS = ("u_wrap", "v_sat", "acc_sat")
+U_WRAP, V_SAT, ACC_SAT, NEURON_UPDATES, SPIKES, SYN_EVENTS, MESSAGES, U_SAT, PROD_SAT = range(9)
+COUNTER_NAMES = ("u_wrap", "v_sat", "acc_sat", "neuron_updates", "spikes", "syn_events", "messages", "u_sat",
+                 "prod_sat")
+OVERFLOW_KINDS = ("u_wrap", "v_sat", "acc_sat", "u_sat", "prod_sat")
+N_COUNTERS = len(COUNTER_NAMES)
+KIND_LIF, KIND_IZH = 0, 1
+# flag bits set by the integrate functions
+F_SPIKE, F_ACC, F_UWRAP, F_VSAT, F_USAT, F_PROD = 1, 2, 4, 8, 16, 32
 
 
 @njit(cache=True, inline="always")
@@ -48,7 +53,7 @@ def _trunc(x, k):
 
 
 @njit(cache=True)
-def _integrate(ring, u, v, ref, fu, fv, vth_eff, bias, ref_steps, reset_u, reset_sub, flag,
+def _integrate(ring, ext, u, v, ref, fu, fv, vth_eff, bias, ref_steps, reset_u, reset_sub, flag,
                decay_bits, u_half, v_max, acc_hi, acc_lo, input_shift):
     """Deliver + integrate one contiguous range of neurons (§2), given as array slices.
 
@@ -73,11 +78,12 @@ def _integrate(ring, u, v, ref, fu, fv, vth_eff, bias, ref_steps, reset_u, reset
             u1 += u_full
             f |= 4
         if ref[g] > 0:                       # refractory: v frozen, no spike
+            ext[g] = 0
             ref[g] -= 1
             u[g] = u1
             flag[g] = f
             continue
-        v1 = _trunc(v[g] * fv[g], decay_bits) + u1 + bias[g]
+        v1 = _trunc(v[g] * fv[g], decay_bits) + u1 + bias[g] + ext[g]
         if v1 > v_max or v1 < -v_max:
             v1 = min(max(v1, -v_max), v_max)
             f |= 8
@@ -89,6 +95,73 @@ def _integrate(ring, u, v, ref, fu, fv, vth_eff, bias, ref_steps, reset_u, reset
             ref[g] = ref_steps[g]
         u[g] = u1
         v[g] = v1
+        ext[g] = 0
+        flag[g] = f
+
+
+@njit(cache=True, inline="always")
+def _rnd(x, k):
+    """x / 2**k rounded to nearest, ties toward +inf (k >= 1)."""
+    return (x + (np.int64(1) << (k - 1))) >> k
+
+
+@njit(cache=True, inline="always")
+def _mulsat(x, y, lim):
+    """(x * y saturated to [-lim, lim], 1 if it saturated) without ever overflowing int64."""
+    ax = abs(x)
+    if ax != 0 and abs(y) > lim // ax:
+        return (lim if (x > 0) == (y > 0) else -lim), 1
+    return x * y, 0
+
+
+@njit(cache=True)
+def _integrate_izh(ring, ext, u, v, k2, k1, k0, dt, adt, b, c, d, v_peak, bias, accom, flag,
+                   F, P, plim, slim, acc_hi, acc_lo, input_shift):
+    """Deliver + integrate a range of integer Izhikevich neurons (§2b), given as array slices."""
+    c65 = np.int64(65) << F
+    for g in range(u.size):
+        a = ring[g]
+        ring[g] = 0
+        f = 0
+        if a > acc_hi or a < acc_lo:
+            a = min(max(a, acc_lo), acc_hi)
+            f = F_ACC
+        I = bias[g] + ext[g] + (a << input_shift)
+        ext[g] = 0
+        V = v[g]
+        U = u[g]
+        p, h0 = _mulsat(V, V, plim)
+        sq = _rnd(p, F) if F > 0 else p
+        p2, h1 = _mulsat(k2[g], sq, plim)
+        p1, h2 = _mulsat(k1[g], V, plim)
+        dv = _rnd(p2, P) + _rnd(p1, P) + k0[g] - U + I
+        pd, h3 = _mulsat(dt[g], dv, plim)
+        V1 = V + _rnd(pd, P)
+        if accom[g]:
+            pb, h4 = _mulsat(b[g], V1 + c65, plim)
+            w = _rnd(pb, P)
+        else:
+            pb, h4 = _mulsat(b[g], V1, plim)
+            w = _rnd(pb, P) - U
+        pa, h5 = _mulsat(adt[g], w, plim)
+        U1 = U + _rnd(pa, P)
+        if h0 | h1 | h2 | h3 | h4 | h5:
+            f |= F_PROD
+        if V1 > slim or V1 < -slim:
+            V1 = min(max(V1, -slim), slim)
+            f |= F_VSAT
+        if U1 > slim or U1 < -slim:
+            U1 = min(max(U1, -slim), slim)
+            f |= F_USAT
+        if V1 > v_peak[g]:
+            f |= F_SPIKE
+            V1 = c[g]
+            U1 = U1 + d[g]
+            if U1 > slim or U1 < -slim:
+                U1 = min(max(U1, -slim), slim)
+                f |= F_USAT
+        u[g] = U1
+        v[g] = V1
         flag[g] = f
 
 
@@ -100,7 +173,9 @@ def run_steps(k0, n_steps,
               proj_wexp, proj_part_off, proj_post_start, proj_post_size,
               partial, part_mark, t_idx, t_pos, t_shift,
               src_ptr, src_ids, fire, pois_gid, pois_key, pois_thr, pois_hit,
-              spk_step, spk_id, n_spk_io, nrn_lo, nrn_hi, flag,
+              spk_step, spk_id, n_spk_io, ranges, flag, ext_now, ext_gid, ext_val,
+              izh_k2, izh_k1, izh_k0, izh_dt, izh_adt, izh_b, izh_c, izh_d, izh_vpeak, izh_bias, izh_accom,
+              izh_F, izh_P, izh_plim, izh_slim,
               probe_gids, tr_u, tr_v,
               counters, strict, first_ovf,
               decay_bits, u_bits, v_bits, acc_bits, input_shift):
@@ -134,24 +209,37 @@ def run_steps(k0, n_steps,
                 fire[pois_gid[e]] = 1
         step_start = n_spk
         # -- phases 1+2: deliver and integrate (branch-free over each neuron range) ------------
-        for r in range(nrn_lo.shape[0]):
-            a, b = nrn_lo[r], nrn_hi[r]
-            _integrate(ring[base + a:base + b], u[a:b], v[a:b], ref[a:b], fu[a:b], fv[a:b], vth_eff[a:b],
-                       bias[a:b], ref_steps[a:b], reset_u[a:b], reset_sub[a:b], flag[a:b],
-                       decay_bits, u_half, v_max, acc_hi, acc_lo, input_shift)
+        for j in range(ext_gid.shape[0]):      # host-written input current of this step
+            ext_now[ext_gid[j]] += ext_val[s, j]
+        for r in range(ranges.shape[0]):
+            a, b = ranges[r, 0], ranges[r, 1]
+            if ranges[r, 2] == KIND_LIF:
+                _integrate(ring[base + a:base + b], ext_now[a:b], u[a:b], v[a:b], ref[a:b], fu[a:b], fv[a:b],
+                           vth_eff[a:b], bias[a:b], ref_steps[a:b], reset_u[a:b], reset_sub[a:b], flag[a:b],
+                           decay_bits, u_half, v_max, acc_hi, acc_lo, input_shift)
+            else:
+                _integrate_izh(ring[base + a:base + b], ext_now[a:b], u[a:b], v[a:b], izh_k2[a:b], izh_k1[a:b],
+                               izh_k0[a:b], izh_dt[a:b], izh_adt[a:b], izh_b[a:b], izh_c[a:b], izh_d[a:b],
+                               izh_vpeak[a:b], izh_bias[a:b], izh_accom[a:b], flag[a:b],
+                               izh_F, izh_P, izh_plim, izh_slim, acc_hi, acc_lo, input_shift)
         for g in range(N):      # spikes in ascending id; overflow accounting
             f = flag[g] | fire[g]
             if f:
-                if f & 1:
+                if f & F_SPIKE:
                     spk_step[n_spk] = k
                     spk_id[n_spk] = g
                     n_spk += 1
-                if f & 2:
-                    _overflow(counters, first_ovf, core_of[g], ACC_SAT, g, k)
-                if f & 4:
-                    _overflow(counters, first_ovf, core_of[g], U_WRAP, g, k)
-                if f & 8:
-                    _overflow(counters, first_ovf, core_of[g], V_SAT, g, k)
+                if f > 1:
+                    if f & F_ACC:
+                        _overflow(counters, first_ovf, core_of[g], ACC_SAT, g, k)
+                    if f & F_UWRAP:
+                        _overflow(counters, first_ovf, core_of[g], U_WRAP, g, k)
+                    if f & F_VSAT:
+                        _overflow(counters, first_ovf, core_of[g], V_SAT, g, k)
+                    if f & F_USAT:
+                        _overflow(counters, first_ovf, core_of[g], U_SAT, g, k)
+                    if f & F_PROD:
+                        _overflow(counters, first_ovf, core_of[g], PROD_SAT, g, k)
                 flag[g] = 0
                 fire[g] = 0
         # -- phase 3: route --------------------------------------------------------------

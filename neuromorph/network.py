@@ -37,9 +37,9 @@ import numpy as np
 from .errors import ParameterError, check_integer
 
 __all__ = [
-    "LIF", "LIFRegisters", "Izhikevich", "STDP",
+    "LIF", "LIFRegisters", "Izhikevich", "IzhikevichRegisters", "STDP",
     "SpikeTimes", "RegularSpikes", "PoissonSpikes",
-    "Population", "Projection", "ProjectionRegisters", "StateProbe",
+    "Population", "Projection", "ProjectionRegisters", "StateProbe", "CurrentInjection",
     "Network", "SpikeLog", "Traces", "RunResult", "counter_uniform_u32",
 ]
 
@@ -147,8 +147,10 @@ class Izhikevich:
         v \ge v_{peak} \Rightarrow v \leftarrow c,\; u \leftarrow u + d
 
     Defaults ``k2, k1, k0 = 0.04, 5, 140`` are the published ones. ``I_bias`` is a
-    constant input. The chip runs this model once issue 5 lands; the reference runs
-    it now.
+    constant input. ``u_rule="accommodation"`` uses ``u' = a b (v + 65)`` (panel R of
+    Izhikevich 2004). Izhikevich's scheme: each step updates v, then u with the new v,
+    then tests ``v > v_peak``; ``Network.dt`` is the step (in seconds; the model's ms
+    are ``dt * 1000``).
     """
 
     a: float = 0.02
@@ -162,12 +164,47 @@ class Izhikevich:
     I_bias: float = 0.0
     v_init: float = -65.0
     u_init: float | None = None  # None: b * v_init
+    u_rule: str = "standard"
 
     def __post_init__(self):
         for f in dataclasses.fields(self):
             v = getattr(self, f.name)
-            if v is not None:
+            if v is not None and f.name != "u_rule":
                 _finite(f.name, v, "Izhikevich")
+        if self.u_rule not in ("standard", "accommodation"):
+            raise ParameterError("u_rule", self.u_rule, "'standard' or 'accommodation'", "Izhikevich")
+        if not self.c < self.v_peak:
+            raise ParameterError("c", self.c, f"< v_peak = {self.v_peak}", "Izhikevich")
+
+
+@dataclass(frozen=True)
+class IzhikevichRegisters:
+    """Integer Izhikevich registers (docs/hardware-model.md §2b); state has F fraction bits.
+
+    ``k2``, ``k1``, ``b`` hold ``round(x * 2**P)``; ``dt`` holds ``round(dt_ms * 2**P)`` and
+    ``adt`` ``round(a * dt_ms * 2**P)``; ``k0``, ``c``, ``d``, ``v_peak``, ``bias``, ``v_init``,
+    ``u_init`` hold ``round(x * 2**F)`` (F = ``izh_frac_bits``, P = ``izh_coef_frac_bits``
+    of the chip). ``accommodation`` selects ``u' = a b (v + 65)``.
+    """
+
+    k2: int
+    k1: int
+    k0: int
+    dt: int
+    adt: int
+    b: int
+    c: int
+    d: int
+    v_peak: int
+    bias: int = 0
+    accommodation: bool = False
+    v_init: int | np.ndarray = 0
+    u_init: int | np.ndarray = 0
+
+    def __post_init__(self):
+        for f in dataclasses.fields(self):
+            if f.name != "accommodation":
+                check_integer(f.name, getattr(self, f.name), "IzhikevichRegisters")
 
 
 @dataclass(frozen=True)
@@ -326,9 +363,9 @@ class PoissonSpikes:
 
 
 Source = Union[SpikeTimes, RegularSpikes, PoissonSpikes]
-NeuronModel = Union[LIF, LIFRegisters, Izhikevich]
+NeuronModel = Union[LIF, LIFRegisters, Izhikevich, IzhikevichRegisters]
 _SOURCES = (SpikeTimes, RegularSpikes, PoissonSpikes)
-_NEURONS = (LIF, LIFRegisters, Izhikevich)
+_NEURONS = (LIF, LIFRegisters, Izhikevich, IzhikevichRegisters)
 
 
 # --------------------------------------------------------------------------------------
@@ -426,6 +463,21 @@ class ProjectionRegisters:
 
 
 @dataclass(frozen=True)
+class CurrentInjection:
+    """Host-driven input current: ``values[s, j]`` is added in step ``start + s`` to neuron ``indices[j]``.
+
+    Units are the population's input units: amperes for ``LIF`` (like ``I_bias``),
+    model units for ``Izhikevich``, v-LSB per step for ``LIFRegisters``. Steps outside
+    ``[start, start + len(values))`` get nothing.
+    """
+
+    population: str
+    indices: np.ndarray
+    values: np.ndarray
+    start: int = 0
+
+
+@dataclass(frozen=True)
 class StateProbe:
     """Record ``variables`` of neurons ``indices`` (population-relative) every step."""
 
@@ -455,6 +507,7 @@ class Network:
         self.populations: dict[str, Population] = {}
         self.projections: list[Projection | ProjectionRegisters] = []
         self.probes: list[StateProbe] = []
+        self.injections: list[CurrentInjection] = []
         self._n = 0
 
     # -- populations ------------------------------------------------------------------
@@ -472,7 +525,8 @@ class Network:
 
     def add_population(self, name: str, size: int, model: NeuronModel) -> Population:
         if not isinstance(model, _NEURONS):
-            raise ParameterError("model", type(model).__name__, "LIF, LIFRegisters or Izhikevich", f"population {name!r}")
+            raise ParameterError("model", type(model).__name__, "LIF, LIFRegisters, Izhikevich or IzhikevichRegisters",
+                                 f"population {name!r}")
         return self._add(name, size, model)
 
     def add_source(self, name: str, size: int, source: Source) -> Population:
@@ -574,6 +628,33 @@ class Network:
         proj = ProjectionRegisters(pre, post, pre_i, post_i, w, d, int(weight_exp), sign_mode, int(num_weight_bits))
         self.projections.append(proj)
         return proj
+
+    # -- current injection ------------------------------------------------------------
+    def inject(self, population: str, values, indices=None, start: int = 0) -> CurrentInjection:
+        """Add a per-step input current (pulses, ramps, protocols) to neurons of ``population``.
+
+        ``values`` has shape (n_steps,) (the same for every chosen neuron) or
+        (n_steps, len(indices)).
+        """
+        pop = self._pop(population, "population")
+        if pop.is_source:
+            raise ParameterError("population", population, "a neuron population (sources take no current)")
+        idx = np.arange(pop.size) if indices is None else check_integer("indices", indices, population).ravel()
+        if idx.size and (idx.min() < 0 or idx.max() >= pop.size):
+            raise ParameterError("indices", int(idx.max()), f"[0, {pop.size - 1}]", population)
+        vals = np.asarray(values, dtype=float)
+        if vals.ndim == 1:
+            vals = np.repeat(vals[:, None], idx.size, axis=1)
+        if vals.ndim != 2 or vals.shape[1] != idx.size:
+            raise ParameterError("values", f"shape {np.shape(values)}", f"(n_steps,) or (n_steps, {idx.size})",
+                                 population)
+        if not np.all(np.isfinite(vals)):
+            raise ParameterError("values", "non-finite", "finite currents", population)
+        if int(start) != start or start < 0:
+            raise ParameterError("start", start, "an integer step >= 0", population)
+        inj = CurrentInjection(population, idx, vals, int(start))
+        self.injections.append(inj)
+        return inj
 
     # -- probes -------------------------------------------------------------------------
     def probe(self, population: str, indices=None, variables: Sequence[str] = ("u", "v")) -> StateProbe:

@@ -17,6 +17,8 @@ from .hardware import LOIHI, ChipSpec
 from .network import Network, PoissonSpikes, RunResult, SpikeLog, Traces
 
 STATE_FIELDS = ("u", "v", "ref", "ring", "counters", "step")
+_COUNTER_NAMES = ("u_wrap", "v_sat", "acc_sat", "neuron_updates", "spikes", "syn_events", "messages", "u_sat",
+                  "prod_sat")      # == kernels.COUNTER_NAMES (checked in tests; kept here so import stays cheap)
 
 
 class Simulator:
@@ -49,7 +51,7 @@ class Simulator:
         self.v = p.v0.copy()
         self.ref = np.zeros(p.n, np.int32)
         self.ring = np.zeros(p.D * p.n, np.int64)
-        self.counters = np.zeros((p.n_cores + 1, 7), np.int64)
+        self.counters = np.zeros((p.n_cores + 1, len(_COUNTER_NAMES)), np.int64)
         self.step_count = 0
         # scratch (no state survives a step in these)
         self._partial = np.zeros(p.part_size, np.int64)
@@ -60,9 +62,10 @@ class Simulator:
         self._fire = np.zeros(p.n, np.uint8)
         self._first_ovf = np.full(3, -1, np.int64)
         self._pois = self._poisson_tables()
-        edges = np.flatnonzero(np.diff(np.concatenate([[1], p.is_src, [1]]).astype(np.int8)))
-        self._nrn_lo, self._nrn_hi = edges[0::2].astype(np.int64), edges[1::2].astype(np.int64)  # neuron id runs
         self._flag = np.zeros(p.n, np.int64)
+        self._ext_now = np.zeros(p.n, np.int64)
+        self._ext_gid = (np.concatenate([g for g, _, _ in p.injections]) if p.injections
+                         else np.zeros(0, np.int64)).astype(np.int64)
         # records
         self._spk_step = np.zeros(max(1 << 20, 4 * p.n), np.int64)
         self._spk_id = np.zeros_like(self._spk_step)
@@ -106,6 +109,17 @@ class Simulator:
         ptr = np.searchsorted(s, np.arange(k0, k0 + n + 1)).astype(np.int64)
         return ptr, i.astype(np.int64)
 
+    def _ext_values(self, k0: int, n: int) -> np.ndarray:
+        """Injected input of steps k0..k0+n-1, one column per injected neuron (zeros outside each schedule)."""
+        cols = []
+        for gids, vals, start in self.program.injections:
+            block = np.zeros((n, gids.size), np.int64)
+            a, b = max(k0, start), min(k0 + n, start + vals.shape[0])
+            if b > a:
+                block[a - k0:b - k0] = vals[a - start:b - start]
+            cols.append(block)
+        return np.concatenate(cols, axis=1) if cols else np.zeros((n, 0), np.int64)
+
     def run(self, n_steps: int) -> "Simulator":
         """Advance ``n_steps`` steps (bit-identical to ``n_steps`` calls of :meth:`step`)."""
         if int(n_steps) != n_steps or n_steps < 0:
@@ -118,6 +132,7 @@ class Simulator:
             n = min(left, self.chunk_steps)
             k0 = self.step_count
             src_ptr, src_ids = self._source_events(k0, n)
+            ext_val = self._ext_values(k0, n)
             tr_u = np.zeros((n, p.probe_gids.size), np.int64)
             tr_v = np.zeros_like(tr_u)
             done = 0
@@ -129,7 +144,10 @@ class Simulator:
                     p.proj_wexp, p.proj_part_off, p.proj_post_start, p.proj_post_size,
                     self._partial, self._part_mark, self._t_idx, self._t_pos, self._t_shift,
                     src_ptr[done:], src_ids, self._fire, *self._pois,
-                    self._spk_step, self._spk_id, self._n_spk, self._nrn_lo, self._nrn_hi, self._flag,
+                    self._spk_step, self._spk_id, self._n_spk, p.ranges, self._flag, self._ext_now, self._ext_gid,
+                    ext_val[done:], *(p.izh[f] for f in ("k2", "k1", "k0", "dt", "adt", "b", "c", "d", "v_peak", "bias")),
+                    p.izh_accom, c.izh_frac_bits, c.izh_coef_frac_bits, (1 << (c.izh_prod_bits - 1)) - 1,
+                    (1 << (c.izh_state_bits - 1)) - 1,
                     p.probe_gids, tr_u[done:], tr_v[done:],
                     self.counters, self.strict, self._first_ovf,
                     c.decay_bits, c.u_bits, c.v_bits, c.acc_bits, c.input_shift)
@@ -170,14 +188,26 @@ class Simulator:
         cat = lambda xs, shape: np.concatenate(xs) if xs else np.zeros(shape, np.int64)  # noqa: E731
         m = p.probe_gids.size
         g = p.probe_gids
-        physical = bool(np.any(p.v_scale[g] != 1.0)) if m else False
         return Traces(
             steps=cat(self._tr_steps, (0,)), ids=g.copy(), dt=p.dt,
             data={"u": cat(self._tr_u, (0, m)), "v": cat(self._tr_v, (0, m))},
-            units={"u": "A", "v": "V"} if physical else {"u": "LSB", "v": "LSB"},
+            units=self._units(g),
             scale={"u": p.u_scale[g], "v": p.v_scale[g]},
             offset={"u": np.zeros(m), "v": p.v_origin[g]},
         )
+
+    def _units(self, gids: np.ndarray) -> dict[str, str]:
+        """Physical units of the probed columns: A/V (physical LIF), model units (Izhikevich), LSB (registers)."""
+        p = self.program
+        kinds = set()
+        for lo, hi, kind in p.ranges:
+            sel = gids[(gids >= lo) & (gids < hi)]
+            if sel.size:
+                kinds.add("izh" if kind == 1 else ("lif" if np.any(p.v_scale[sel] != 1.0) else "lsb"))
+        table = {"lif": {"u": "A", "v": "V"}, "izh": {"u": "model units", "v": "mV"}, "lsb": {"u": "LSB", "v": "LSB"}}
+        if len(kinds) == 1:
+            return dict(table[kinds.pop()])
+        return {"u": "mixed", "v": "mixed"}
 
     def counter_table(self) -> dict[str, np.ndarray]:
         """Counter name -> int64 array, one entry per core and a last entry for the host."""

@@ -11,13 +11,54 @@ from __future__ import annotations
 import numpy as np
 
 from neuromorph.hardware import LOIHI, ChipSpec
-from neuromorph.network import LIFRegisters, Network, ProjectionRegisters
+from neuromorph.network import IzhikevichRegisters, LIFRegisters, Network, ProjectionRegisters
 
 
 def trunc_div(x: int, k: int) -> int:
     """x / 2**k rounded toward zero."""
     q = abs(x) >> k
     return q if x >= 0 else -q
+
+
+def rnd(x: int, k: int) -> int:
+    """x / 2**k rounded to nearest, ties toward +inf."""
+    return x if k == 0 else (x + (1 << (k - 1))) >> k
+
+
+def clip(x: int, lim: int) -> tuple[int, bool]:
+    return max(-lim, min(lim, x)), abs(x) > lim
+
+
+def izh_step(r: dict, V: int, U: int, I: int, c) -> tuple[int, int, bool, dict]:
+    """One step of the integer Izhikevich rule (docs/hardware-model.md §2b)."""
+    F, P = c.izh_frac_bits, c.izh_coef_frac_bits
+    plim = (1 << (c.izh_prod_bits - 1)) - 1
+    slim = (1 << (c.izh_state_bits - 1)) - 1
+    n = {"PROD_SAT": 0, "V_SAT": 0, "U_SAT": 0}
+
+    def mul(x, y):
+        p, hit = clip(x * y, plim)
+        n["PROD_SAT"] += hit
+        return p
+
+    sq = rnd(mul(V, V), F)
+    dv = rnd(mul(r["k2"], sq), P) + rnd(mul(r["k1"], V), P) + r["k0"] - U + I
+    V1 = V + rnd(mul(r["dt"], dv), P)
+    if r["accommodation"]:
+        w = rnd(mul(r["b"], V1 + (65 << F)), P)
+    else:
+        w = rnd(mul(r["b"], V1), P) - U
+    U1 = U + rnd(mul(r["adt"], w), P)
+    V1, hit = clip(V1, slim)
+    n["V_SAT"] += hit
+    U1, hit = clip(U1, slim)
+    n["U_SAT"] += hit
+    spike = V1 > r["v_peak"]
+    if spike:
+        V1 = r["c"]
+        U1, hit = clip(U1 + r["d"], slim)
+        n["U_SAT"] += hit
+    return V1, U1, spike, {key: min(1, val) for key, val in n.items()}   # counted once per neuron-step
 
 
 def prepare_weights(w: list[int], sign_mode, num_weight_bits: int) -> tuple[list[int], str]:
@@ -63,12 +104,21 @@ def run_oracle(net: Network, n_steps: int, chip: ChipSpec = LOIHI):
                 src_events.setdefault(s, set()).add(pop.start + i)
             continue
         m = pop.model
+        if isinstance(m, IzhikevichRegisters):
+            vi, ui = _per_neuron(m.v_init, pop.size), _per_neuron(m.u_init, pop.size)
+            for k in range(pop.size):
+                g = pop.start + k
+                regs[g] = dict(izh=True, **{f: int(getattr(m, f)) for f in
+                                            ("k2", "k1", "k0", "dt", "adt", "b", "c", "d", "v_peak", "bias")},
+                               accommodation=bool(m.accommodation))
+                u[g], v[g] = ui[k], vi[k]
+            continue
         assert isinstance(m, LIFRegisters)
         bm, be = _per_neuron(m.bias_mant, pop.size), _per_neuron(m.bias_exp, pop.size)
         ui, vi = _per_neuron(m.u_init, pop.size), _per_neuron(m.v_init, pop.size)
         for k in range(pop.size):
             g = pop.start + k
-            regs[g] = dict(du=int(m.du), dv=int(m.dv), vth=int(m.vth), bias_mant=bm[k], bias_exp=be[k],
+            regs[g] = dict(izh=False, du=int(m.du), dv=int(m.dv), vth=int(m.vth), bias_mant=bm[k], bias_exp=be[k],
                            ref_steps=int(m.refractory_steps), reset_u=bool(m.reset_u),
                            subtract=(m.reset_mode == "subtract"))
             u[g], v[g] = ui[k], vi[k]
@@ -93,7 +143,14 @@ def run_oracle(net: Network, n_steps: int, chip: ChipSpec = LOIHI):
     v_max = (1 << (c.v_bits - 1)) - 1
     acc_hi = (1 << (c.acc_bits - 1)) - 1
     acc_lo = -(1 << (c.acc_bits - 1))
-    counts = {"U_WRAP": 0, "V_SAT": 0, "ACC_SAT": 0}
+    counts = {"U_WRAP": 0, "V_SAT": 0, "ACC_SAT": 0, "U_SAT": 0, "PROD_SAT": 0}
+    ext: dict[tuple[int, int], int] = {}          # (step, gid) -> injected current (register units)
+    for inj in net.injections:
+        start = net.populations[inj.population].start
+        for s_i in range(inj.values.shape[0]):
+            for j, idx in enumerate(inj.indices.tolist()):
+                key = (inj.start + s_i, start + idx)
+                ext[key] = ext.get(key, 0) + int(inj.values[s_i, j])
     spikes, u_tr, v_tr = [], [], []
     for k in range(n_steps):
         slot = k % D
@@ -114,7 +171,15 @@ def run_oracle(net: Network, n_steps: int, chip: ChipSpec = LOIHI):
                 a = acc_lo
                 counts["ACC_SAT"] += 1
             # 2. integrate
-            bias = r["bias_mant"] << r["bias_exp"]
+            if r["izh"]:
+                I = r["bias"] + ext.get((k, g), 0) + (a << c.input_shift)
+                v[g], u[g], spike, n = izh_step(r, v[g], u[g], I, c)
+                for key, val in n.items():
+                    counts[key] += val
+                if spike:
+                    fired.append(g)
+                continue
+            bias = (r["bias_mant"] << r["bias_exp"]) + ext.get((k, g), 0)
             u1 = trunc_div(u[g] * (unity - (r["du"] + c.du_offset)), c.decay_bits) + (a << c.input_shift)
             if u1 > u_half:
                 u1 -= 2 * u_half

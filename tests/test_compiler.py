@@ -88,11 +88,26 @@ def test_errors_name_parameter_value_and_range():
         LIF(tau_m=-1.0)
 
 
-def test_unsupported_features_raise_compile_error():
-    net = Network(dt=1e-4)
-    net.add_population("iz", 2, Izhikevich())
-    with pytest.raises(CompileError, match="Izhikevich"):
+def test_izhikevich_quantization_and_loihi_refusal():
+    net = Network(dt=0.25e-3)
+    net.add_population("iz", 2, Izhikevich(a=0.02, b=0.2, c=-65, d=6))
+    prog = compile_network(net)
+    r = prog.registers.populations["iz"].model
+    F, P = LOIHI.core.izh_frac_bits, LOIHI.core.izh_coef_frac_bits
+    assert (r.k2, r.k1, r.k0) == (round(0.04 * 2**P), 5 * 2**P, 140 * 2**F)
+    assert (r.dt, r.adt, r.b) == (2**P // 4, round(0.02 * 0.25 * 2**P), round(0.2 * 2**P))
+    assert (r.c, r.d, r.v_peak) == (-65 * 2**F, 6 * 2**F, 30 * 2**F)
+    rows = {p["name"]: p for p in prog.report.parameters if p["owner"] == "iz"}
+    assert rows["a"]["rel_error"] < 1e-3 and rows["dt_ms"]["rel_error"] == 0
+    with pytest.raises(ParameterError, match="model.*LIF only"):
+        compile_network(net, loihi_compat=True)
+    net = Network(dt=2e-3)
+    net.add_population("iz", 1, Izhikevich())
+    with pytest.raises(ParameterError, match="dt.*Euler limit"):
         compile_network(net)
+
+
+def test_unsupported_features_raise_compile_error():
     net = Network(dt=1e-4)
     net.add_population("a", 2, LIF())
     net.connect("a", "a", weight=1e-12, p=1.0, seed=0, plasticity=STDP())

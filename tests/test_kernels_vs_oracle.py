@@ -10,7 +10,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from neuromorph.hardware import LOIHI
-from neuromorph.network import LIFRegisters, Network, PoissonSpikes, SpikeTimes
+from neuromorph.network import IzhikevichRegisters, LIFRegisters, Network, PoissonSpikes, SpikeTimes
 from neuromorph.simulator import Simulator
 from oracle import run_oracle
 
@@ -70,6 +70,12 @@ def networks(draw):
                               matrix=mask.astype(int), weight_exp=draw(st.integers(-8, 7)),
                               sign_mode=draw(st.sampled_from([None, "mixed", "excitatory", "inhibitory"])),
                               num_weight_bits=draw(st.integers(1, 8)))
+    if draw(st.booleans()):                 # host-written current into one population (register units)
+        name = draw(st.sampled_from(names[1:]))
+        size = net.populations[name].size
+        T = draw(st.integers(1, 20))
+        vals = draw(st.lists(st.integers(-(2**20), 2**20), min_size=T * size, max_size=T * size))
+        net.inject(name, np.array(vals).reshape(T, size), start=draw(st.integers(0, 10)))
     for name in names[1:]:
         net.probe(name)
     return net, chip
@@ -89,3 +95,61 @@ def test_kernel_matches_oracle_bit_for_bit(case, n_steps):
     counts = sim.counter_table()
     assert [int(counts[k].sum()) for k in ("u_wrap", "v_sat", "acc_sat")] == \
         [ref["counts"][k] for k in ("U_WRAP", "V_SAT", "ACC_SAT")]
+
+
+# -- integer Izhikevich ------------------------------------------------------------------------
+@st.composite
+def izh_networks(draw):
+    S = draw(st.sampled_from([16, 20, 24, 32]))
+    F = draw(st.integers(2, S - 8))
+    P = draw(st.sampled_from([8, 12, 16, 20]))
+    prod = draw(st.sampled_from([24, 32, 48, 62]))
+    chip = LOIHI.with_core(izh_state_bits=S, izh_frac_bits=F, izh_coef_frac_bits=P, izh_prod_bits=prod,
+                           acc_bits=draw(st.sampled_from([8, 16])))
+    slim = (1 << (S - 1)) - 1
+    plim = (1 << (prod - 1)) - 1
+    qF = lambda x: int(np.clip(round(x * 2**F), -slim, slim))  # noqa: E731
+    qP = lambda x: int(np.clip(round(x * 2**P), -plim, plim))  # noqa: E731
+    net = Network(dt=1e-3)
+    n_src = draw(st.integers(1, 4))
+    net.add_source("src", n_src, PoissonSpikes(rate=draw(st.sampled_from([50.0, 400.0])), seed=draw(st.integers(0, 999))))
+    size = draw(st.integers(1, 4))
+    dt_ms = draw(st.sampled_from([0.1, 0.2, 0.25, 0.5, 1.0]))
+    a = draw(st.sampled_from([0.02, 0.1, 1.0, -0.02, 0.2]))
+    b = draw(st.sampled_from([0.2, 0.25, -0.1, 1.0, 0.26]))
+    v0 = np.array(draw(st.lists(st.floats(-90, 40), min_size=size, max_size=size)))
+    regs = IzhikevichRegisters(
+        k2=qP(draw(st.sampled_from([0.04, 0.0, 1.0]))), k1=qP(draw(st.sampled_from([5.0, 4.1]))),
+        k0=qF(draw(st.sampled_from([140.0, 108.0]))), dt=qP(dt_ms), adt=qP(a * dt_ms), b=qP(b),
+        c=qF(draw(st.sampled_from([-65.0, -50.0, -45.0]))), d=qF(draw(st.sampled_from([8.0, 2.0, -21.0, 0.05]))),
+        v_peak=qF(30.0), bias=qF(draw(st.floats(-20, 40))), accommodation=draw(st.booleans()),
+        v_init=np.array([qF(x) for x in v0]), u_init=np.array([qF(b * x) for x in v0]))
+    net.add_population("iz", size, regs)
+    mask = np.array(draw(st.lists(st.booleans(), min_size=size * n_src, max_size=size * n_src))).reshape(size, n_src)
+    n = int(mask.sum())
+    net.connect_registers("src", "iz", weight_mant=np.array(draw(st.lists(edgy(-256, 255), min_size=n, max_size=n)),
+                                                             dtype=np.int64),
+                          delay_steps=np.array(draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)), dtype=np.int64),
+                          matrix=mask.astype(int), weight_exp=draw(st.integers(-4, 4)), sign_mode="mixed")
+    if draw(st.booleans()):
+        T = draw(st.integers(1, 30))
+        vals = np.array(draw(st.lists(st.integers(-(2**F) * 30, 2**F * 30), min_size=T * size, max_size=T * size)))
+        net.inject("iz", vals.reshape(T, size), start=draw(st.integers(0, 10)))
+    net.probe("iz")
+    return net, chip
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(izh_networks(), st.integers(1, 60))
+def test_izhikevich_kernel_matches_oracle(case, n_steps):
+    net, chip = case
+    sim = Simulator(net, chip=chip, strict=False).run(n_steps)
+    ref = run_oracle(net, n_steps, chip)
+    got = list(zip(sim.spikes.steps.tolist(), sim.spikes.ids.tolist()))
+    assert got == ref["spikes"]
+    cols = sim.program.probe_gids
+    assert np.array_equal(sim.traces.data["u"], ref["u"][:, cols])
+    assert np.array_equal(sim.traces.data["v"], ref["v"][:, cols])
+    counts = sim.counter_table()
+    assert [int(counts[k].sum()) for k in ("v_sat", "u_sat", "prod_sat", "acc_sat")] == \
+        [ref["counts"][k] for k in ("V_SAT", "U_SAT", "PROD_SAT", "ACC_SAT")]
