@@ -155,7 +155,7 @@ def run_hardware(n_steps, dt, kind,
             is_src[src_gid[q]] = True
         for q in range(inj_ptr[m], inj_ptr[m + 1]):
             inj[inj_gid[q]] = inj_val[q]
-        nf = 0
+        nf = np.int64(0)
         # 1. deliver + 2. integrate (ascending global id)
         for g in range(N):
             k = kind[g]
@@ -211,7 +211,7 @@ def run_hardware(n_steps, dt, kind,
                 ring[(m + syn_d[s]) % D, syn_post[s]] += syn_w[s]
         # 4. learn
         if nf > 0:
-            _stdp_group(fired, 0, nf, m, 0.0, dt, syn_w,
+            _stdp_group(fired, np.int64(0), nf, m, 0.0, dt, syn_w,
                         pl_pre_ptr, pl_pre_pos, pl_pre_proj, pl_pre_tr,
                         pl_post_ptr, pl_post_pos, pl_post_proj, pl_post_tr,
                         xo_ptr, xo_idx, yo_ptr, yo_idx,
@@ -638,7 +638,7 @@ def run_continuous(n_steps, dt, kind,
     for i in range(cap - 1):
         ev_next[i] = i + 1
     ev_next[cap - 1] = -1
-    free = 0
+    free = np.int64(0)
     n_free = cap
     head = np.full(Q, -1, np.int64)
     sc_tgt = np.empty(1024, np.int64)
@@ -658,7 +658,7 @@ def run_continuous(n_steps, dt, kind,
     for m in range(n_steps):
         slot = m % Q
         # gather this step's arrivals and return their nodes to the pool
-        n_ev = 0
+        n_ev = np.int64(0)
         node = head[slot]
         while node >= 0:
             n_ev += 1
@@ -668,7 +668,7 @@ def run_continuous(n_steps, dt, kind,
             sc_off = _grow(sc_off, n_ev)
             sc_w = _grow(sc_w, n_ev)
         n_free += n_ev
-        n_ev = 0
+        n_ev = np.int64(0)
         node = head[slot]
         while node >= 0:
             sc_tgt[n_ev] = ev_tgt[node]
@@ -687,10 +687,10 @@ def run_continuous(n_steps, dt, kind,
         _sort_events(sc_tgt, sc_off, sc_w, n_ev, cnt, e_tgt, e_off, e_w)
         for q in range(inj_ptr[m], inj_ptr[m + 1]):
             inj[inj_gid[q]] = inj_val[q]
-        nf = 0
-        g_at = 0
+        nf = np.int64(0)
+        g_at = np.int64(0)
         t_at = 0.0
-        e_at = 0
+        e_at = np.int64(0)
         while True:
             g_at, t_at, e_at, nf = _integrate_step(
                 g_at, t_at, e_at, dt, kind, inv_tau, inv_tau_s, R, c, theta, t_ref, pulse,
@@ -715,12 +715,12 @@ def run_continuous(n_steps, dt, kind,
             order = np.argsort(f_off[:nf], kind="mergesort")  # stable: ascending gid among neurons
             fg = f_gid[:nf][order]
             fo = f_off[:nf][order]
-            i0 = 0
+            i0 = np.int64(0)
             while i0 < nf:
                 i1 = i0 + 1
                 while i1 < nf and fo[i1] == fo[i0]:
                     i1 += 1
-                need = 0
+                need = np.int64(0)
                 for q in range(i0, i1):
                     need += 2 * (syn_ptr[fg[q] + 1] - syn_ptr[fg[q]])
                 if need > n_free:
