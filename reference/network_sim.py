@@ -220,7 +220,8 @@ def _build_neurons(net: Network, mode: str, plan: _Plan) -> None:
         elif isinstance(m, LIFRegisters):
             if mode != "hardware":
                 raise ParameterError("model", "LIFRegisters",
-                                     "LIF or Izhikevich in mode 'continuous' (LIFRegisters runs in mode 'hardware' only)",
+                                     "LIF or Izhikevich in mode 'continuous' "
+                                     "(LIFRegisters runs in mode 'hardware' only)",
                                      ctx)
             plan.kind[sl] = 1
             plan.aI[sl] = 1.0 - (m.du + _DU_OFFSET) / _UNITY
@@ -278,7 +279,8 @@ def _build_synapses(net: Network, mode: str, plan: _Plan) -> None:
         elif isinstance(proj, ProjectionRegisters):
             if mode != "hardware":
                 raise ParameterError("projection", "ProjectionRegisters",
-                                     "Projection in mode 'continuous' (ProjectionRegisters runs in mode 'hardware' only)",
+                                     "Projection in mode 'continuous' "
+                                     "(ProjectionRegisters runs in mode 'hardware' only)",
                                      ctx)
             if not isinstance(post.model, LIFRegisters):
                 raise ParameterError("projection", f"ProjectionRegisters into {type(post.model).__name__}",

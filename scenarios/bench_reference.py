@@ -43,7 +43,6 @@ def build(seed: int = 0, dt: float = 1e-4) -> Network:
     net.add_population("inh", 200, LIF())
     for post in ("exc", "inh"):
         net.connect("poisson", post, weight=70e-12, p=0.05, seed=seed + 2 + (post == "inh"))
-    k = 0
     for pre, w in (("exc", 30e-12), ("inh", -150e-12)):
         for post in ("exc", "inh"):
             n_pre, n_post = net.populations[pre].size, net.populations[post].size
@@ -51,7 +50,6 @@ def build(seed: int = 0, dt: float = 1e-4) -> Network:
             post_i, pre_i = np.nonzero(mask)
             delay = rng.uniform(1e-3, 5e-3, size=pre_i.size)
             net.connect(pre, post, weight=w, delay=delay, pre_idx=pre_i, post_idx=post_i)
-            k += 1
     net.probe("exc", [0, 1])
     return net
 

@@ -316,8 +316,8 @@ def _register_net():
                                             reset_u=True, reset_mode="subtract"))
     rng = np.random.default_rng(0)
     pre, post = np.nonzero(rng.random((6, 5)) < 0.6)
-    net.connect_registers("src", "a", weight_mant=rng.integers(-60, 60, pre.size) * 2, delay_steps=rng.integers(0, 4, pre.size),
-                          weight_exp=1, pre_idx=pre, post_idx=post)
+    net.connect_registers("src", "a", weight_mant=rng.integers(-60, 60, pre.size) * 2,
+                          delay_steps=rng.integers(0, 4, pre.size), weight_exp=1, pre_idx=pre, post_idx=post)
     pre, post = np.nonzero(rng.random((5, 4)) < 0.7)
     net.connect_registers("a", "b", weight_mant=rng.integers(0, 120, pre.size), delay_steps=2, pre_idx=pre,
                           post_idx=post)
