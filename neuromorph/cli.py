@@ -1,4 +1,4 @@
-"""Command line: ``neuromorph list | run SCENARIO``.
+"""Command line: ``neuromorph list | run SCENARIO | compare SCENARIO|--all``.
 
 A SCENARIO is a path to a script or the name of one in ``scenarios/`` (looked up in the
 current directory's ``scenarios/`` and next to the installed package). A scenario script
@@ -70,9 +70,14 @@ def cmd_list(args) -> int:
     if not known:
         print("no scenarios found (run from the repository root, which holds scenarios/)")
         return 1
+    from .compare import protocol_of
+
     width = max(map(len, known))
     for name, path in known.items():
-        print(f"{name:<{width}}  {describe(path)}")
+        tag = {"chip": "[chip]", "ref-only": "[ref-only]"}.get(protocol_of(path), "")
+        print(f"{name:<{width}}  {tag:<10s}  {describe(path)}")
+    print("\n[chip]/[ref-only]: `neuromorph compare NAME` compares the chip with the reference "
+          "(ref-only: the reference's own discretisation only)")
     return 0
 
 
@@ -86,6 +91,12 @@ def cmd_run(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from . import bench
+
+    return bench.main(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="neuromorph", description="Bit-exact neuromorphic chip simulator.")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -96,6 +107,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default out/<scenario>)")
     p.add_argument("--seed", type=int, default=0, help="seed for every random source (default 0)")
     p.set_defaults(func=cmd_run)
+    from .compare import add_parser as add_compare_parser
+
+    add_compare_parser(sub)
+    p = sub.add_parser("bench", help="benchmark suite (CUBA 4k/16k/64k, 1k chip, STDP, latency, bare scatter)",
+                       description="Benchmark suite of issue 7; --compare adds Brian2 and NEST (docs/performance.md).")
+    from .bench import build_parser as add_bench_arguments
+
+    add_bench_arguments(p)
+    p.set_defaults(func=cmd_bench)
     return ap
 
 
