@@ -91,6 +91,12 @@ def cmd_run(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from . import bench
+
+    return bench.main(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="neuromorph", description="Bit-exact neuromorphic chip simulator.")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -104,6 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
     from .compare import add_parser as add_compare_parser
 
     add_compare_parser(sub)
+    p = sub.add_parser("bench", help="benchmark suite (CUBA 4k/16k/64k, 1k chip, STDP, latency, bare scatter)",
+                       description="Benchmark suite of issue 7; --compare adds Brian2 and NEST (docs/performance.md).")
+    from .bench import build_parser as add_bench_arguments
+
+    add_bench_arguments(p)
+    p.set_defaults(func=cmd_bench)
     return ap
 
 

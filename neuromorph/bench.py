@@ -1,0 +1,1018 @@
+"""Benchmark suite (issue 7): the chip side by side with Brian2 and NEST.
+
+``neuromorph bench [--compare] [--quick] [--out DIR] [--json]`` runs:
+
+(a) ``cuba4k``  — Brette et al. (2007) CUBA, 4,000 LIF, 80/20 E/I, p = 0.02, 1 s at
+    dt = 0.1 ms, on the chip (bit-accurate, every counter on), with ONE synaptic time
+    constant (tau_syn = 5 ms for E and I; the chip's CUBA-LIF has one current per neuron);
+(b) ``cuba16k``, ``cuba64k`` — the same with the in-degree held at 80 (p = 80/N);
+(c) ``chip1k``  — the 1,000-neuron / 10 %-dense network of ``scenarios/bench_chip.py``;
+(d) ``stdp``    — Song et al. (2000)-style STDP: not available on the chip (reported as
+    such, with the compiler's error); run on the float64 reference simulator;
+(e) ``latency`` — numba compile with an empty cache, with a warm cache, and
+    ``python -c "import neuromorph"``;
+(f) ``scatter`` — a bare numba scatter loop of the chip's delivery shape (random targets
+    into an int64 array of the chip's ring size, the same event count), and the fraction of
+    its rate the chip reaches.
+
+With ``--compare`` the same CUBA 4k network (the same connectivity, weights and initial
+voltages, written once to an ``.npz``) also runs in Brian2 (cpp_standalone and runtime)
+and NEST, each in its own subprocess, and the ratios neuromorph/other are printed for the
+simulation loop and for the whole command (a fresh process that builds, runs 1 s, exits).
+
+Every timing of a loop is the best of N repeats (this machine is shared and noisy). Every
+simulator runs in a subprocess, so peak memory (``ru_maxrss``) is that simulator's own.
+
+The network model of the comparison (docs/performance.md):
+
+    tau_m dV/dt = -(V - E_L) + I/g_L,   tau_syn dI/dt = -I,   I += w at each input spike
+    tau_m = 20 ms, g_L = 10 nS (C = 200 pF), E_L = -49 mV, V_th = -50 mV, V_reset = -60 mV,
+    t_ref = 5 ms, tau_syn = 5 ms, w_E = g_L * 1.62 mV = 16.2 pA,
+    w_I = g_L * (-9 mV) * (tau_i / tau_syn) = -180 pA  (Brette's -9 mV at tau_i = 10 ms,
+    scaled to keep the charge per inhibitory spike at tau_syn = 5 ms), delay = dt,
+    V(0) uniform in [V_reset, V_th).
+
+This module imports only the standard library and numpy at top level, so the Brian2
+worker can run under another interpreter (``--brian2-python``) that has no neuromorph.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if __name__ == "__main__" and sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)        # run as a script: do not let neuromorph/*.py shadow top-level modules
+
+import numpy as np
+
+# --------------------------------------------------------------------------------------
+# The CUBA network (shared by every simulator)
+# --------------------------------------------------------------------------------------
+CUBA = dict(tau_m=20e-3, g_L=10e-9, E_L=-49e-3, v_th=-50e-3, v_reset=-60e-3, t_ref=5e-3, tau_syn=5e-3,
+            w_e=10e-9 * 1.62e-3, w_i=10e-9 * (-9e-3) * (10e-3 / 5e-3), dt=1e-4, in_degree=80, frac_e=0.8)
+FULL = dict(cuba=(4000, 16000, 64000), steps=10000, repeats=5, chip1k_repeats=10, stdp_s=10.0, whole_repeats=2)
+QUICK = dict(cuba=(500, 1000), steps=1000, repeats=2, chip1k_repeats=2, stdp_s=0.2, whole_repeats=1)
+DEFAULT_HEADROOM = 4.0
+
+
+def bernoulli_pairs(rng: np.random.Generator, n_pre: int, n_post: int, p: float):
+    """Every (pre, post) pair independently with probability ``p`` (gaps between successes are
+    geometric), without the dense n_post x n_pre mask. Returns (pre, post), sorted by post."""
+    total = n_pre * n_post
+    if p <= 0 or total == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if p >= 1:
+        pos = np.arange(total, dtype=np.int64)
+    else:
+        est = int(total * p + 10 * math.sqrt(total * p) + 100)
+        parts, last = [], -1
+        while last < total:
+            pos = np.cumsum(rng.geometric(p, size=est)) + last
+            parts.append(pos)
+            last = int(pos[-1])
+        pos = np.concatenate(parts)
+        pos = pos[pos < total]
+    return (pos % n_pre).astype(np.int64), (pos // n_pre).astype(np.int64)
+
+
+def cuba_spec(n: int, seed: int = 0, in_degree: int | None = None) -> dict:
+    """Connectivity, weights (A) and initial voltages (V) of the CUBA network with ``n`` neurons.
+
+    Neurons ``[0, n_e)`` are excitatory, ``[n_e, n)`` inhibitory; each (pre, post) pair is a
+    synapse with probability ``in_degree / n`` (0.02 at 4,000). Returned arrays are what every
+    simulator loads: ``pre``, ``post`` (global ids), ``w`` (amperes), ``v0`` (volts).
+    """
+    k = CUBA["in_degree"] if in_degree is None else in_degree
+    n_e = int(round(n * CUBA["frac_e"]))
+    p = min(1.0, k / n)
+    rng = np.random.default_rng(seed)
+    pre, post = bernoulli_pairs(rng, n, n, p)
+    w = np.where(pre < n_e, CUBA["w_e"], CUBA["w_i"])
+    v0 = CUBA["v_reset"] + rng.random(n) * (CUBA["v_th"] - CUBA["v_reset"])
+    return dict(n=n, n_e=n_e, p=p, pre=pre, post=post, w=w, v0=v0, seed=seed)
+
+
+def save_spec(spec: dict, path: Path) -> Path:
+    np.savez(path, n=spec["n"], n_e=spec["n_e"], p=spec["p"], pre=spec["pre"].astype(np.int32),
+             post=spec["post"].astype(np.int32), w=spec["w"], v0=spec["v0"], seed=spec["seed"])
+    return path
+
+
+def load_spec(path) -> dict:
+    z = np.load(path)
+    return dict(n=int(z["n"]), n_e=int(z["n_e"]), p=float(z["p"]), pre=z["pre"].astype(np.int64),
+                post=z["post"].astype(np.int64), w=z["w"], v0=z["v0"], seed=int(z["seed"]))
+
+
+def spike_stats(steps: np.ndarray, ids: np.ndarray, n: int, duration: float, out_degree: np.ndarray) -> dict:
+    """Mean rate (Hz), mean CV of the ISI (neurons with >= 3 spikes) and synaptic events."""
+    ids = np.asarray(ids, np.int64)
+    counts = np.bincount(ids, minlength=n)
+    order = np.lexsort((steps, ids))
+    s, i = np.asarray(steps, np.float64)[order], ids[order]
+    isi = np.diff(s)
+    same = i[1:] == i[:-1]
+    cvs = []
+    if same.any():
+        gi, isi = i[1:][same], isi[same]
+        cnt = np.bincount(gi, minlength=n)
+        m1 = np.bincount(gi, weights=isi, minlength=n)
+        m2 = np.bincount(gi, weights=isi * isi, minlength=n)
+        ok = cnt >= 2
+        mean = m1[ok] / cnt[ok]
+        var = np.maximum(m2[ok] / cnt[ok] - mean ** 2, 0)
+        cvs = np.sqrt(var) / mean
+    return dict(spikes=int(ids.size), rate_hz=float(ids.size / n / duration),
+                cv_isi=float(np.mean(cvs)) if len(cvs) else float("nan"),
+                syn_events=int(np.dot(counts, out_degree)))
+
+
+def _rss_mb() -> float:
+    """Peak resident set size of this process in MiB (Linux reports KiB)."""
+    r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return r / 1024.0 if sys.platform != "darwin" else r / 2**20
+
+
+# --------------------------------------------------------------------------------------
+# Chip workers (neuromorph imported lazily)
+# --------------------------------------------------------------------------------------
+def chip_cuba_program(spec: dict, headroom: float = DEFAULT_HEADROOM, chip=None):
+    """Compile the CUBA spec for the chip: physical LIF -> registers, then per-neuron v_init.
+
+    The physical ``LIF`` has a scalar ``v_init``; the uniform initial voltages are set at
+    register level: ``quantize`` gives the registers and the v scale, each population's
+    ``LIFRegisters`` gets ``v_init = rint((V0 - v_reset) / s_v)``, and ``build_program``
+    places and lays out the result. Returns (Program, timings dict).
+    """
+    import dataclasses
+
+    from neuromorph.compiler import build_program, quantize
+    from neuromorph.hardware import LARGE
+    from neuromorph.network import LIF, Network
+
+    chip = LARGE if chip is None else chip
+    t0 = time.perf_counter()
+    c = CUBA
+    lif = LIF(tau_m=c["tau_m"], g_L=c["g_L"], E_L=c["E_L"], v_th=c["v_th"], v_reset=c["v_reset"], t_ref=c["t_ref"],
+              tau_syn=c["tau_syn"])
+    n, n_e = spec["n"], spec["n_e"]
+    net = Network(dt=c["dt"], name=f"cuba{n}")
+    net.add_population("exc", n_e, lif)
+    net.add_population("inh", n - n_e, lif)
+    pre, post, w = spec["pre"], spec["post"], spec["w"]
+    for pname, plo, phi in (("exc", 0, n_e), ("inh", n_e, n)):
+        for qname, qlo, qhi in (("exc", 0, n_e), ("inh", n_e, n)):
+            m = (pre >= plo) & (pre < phi) & (post >= qlo) & (post < qhi)
+            net.connect(pname, qname, weight=w[m], delay=c["dt"], pre_idx=pre[m] - plo, post_idx=post[m] - qlo)
+    t1 = time.perf_counter()
+    reg, scales, report = quantize(net, chip, headroom)
+    for name, pop in list(reg.populations.items()):
+        sc = scales[name]
+        v0 = np.rint((spec["v0"][pop.start:pop.stop] - sc.v_origin) / sc.v_per_lsb).astype(np.int64)
+        reg.populations[name] = dataclasses.replace(pop, model=dataclasses.replace(pop.model, v_init=v0))
+    program = build_program(reg, chip, False, scales, report)
+    t2 = time.perf_counter()
+    return program, dict(build_s=t1 - t0, compile_s=t2 - t1)
+
+
+def _chip1k_program(seed: int = 0):
+    """The network of scenarios/bench_chip.py (loaded from the scenario so the two never drift)."""
+    from neuromorph import cli
+    from neuromorph.compiler import compile_network
+
+    known = cli.known_scenarios()
+    if "bench_chip" not in known:
+        raise FileNotFoundError("scenarios/bench_chip.py not found (run from the repository root)")
+    mod = cli.load(known["bench_chip"])
+    t0 = time.perf_counter()
+    net = mod.build(seed)
+    t1 = time.perf_counter()
+    program = compile_network(net)
+    t2 = time.perf_counter()
+    return program, dict(build_s=t1 - t0, compile_s=t2 - t1)
+
+
+def out_degree_of(program) -> np.ndarray:
+    """Synapses per global id (from the CSR tables)."""
+    seg_first = program.seg_ptr[program.axon_ptr[:-1]]
+    seg_last = program.seg_ptr[program.axon_ptr[1:]]
+    return (seg_last - seg_first).astype(np.int64)
+
+
+def program_memory(program, sim) -> dict:
+    """Bytes of the compiled tables and of the simulator's state and scratch arrays."""
+    tables = program.table_bytes()
+    regs = sum(a.nbytes for a in (program.is_src, program.core_of, program.fu, program.fv, program.vth_eff,
+                                  program.bias, program.ref_steps, program.reset_u, program.reset_sub,
+                                  program.n_dest))
+    state = sum(getattr(sim, k).nbytes for k in ("u", "v", "ref", "ring"))
+    n_syn = max(program.n_synapses, 1)
+    n_neu = int(program.neurons_per_core.sum()) or program.n
+    return dict(table_bytes=int(tables), bytes_per_synapse=tables / n_syn,
+                synapse_payload_bytes=int(program.syn_tgt.nbytes + program.syn_w.nbytes + program.syn_d.nbytes),
+                index_bytes=int(tables - program.syn_tgt.nbytes - program.syn_w.nbytes - program.syn_d.nbytes),
+                n_segments=int(program.seg_proj.size),
+                neuron_register_bytes=int(regs), state_bytes=int(state),
+                bytes_per_neuron=(regs + state) / max(program.n, 1),
+                hardware_bits_per_synapse=program.chip.core.bits_per_synapse, n_counted_neurons=n_neu)
+
+
+def measure_chip(program, timings: dict, steps: int, repeats: int, duration: float | None = None) -> dict:
+    """First call, best-of-``repeats`` loop, counters, rates, memory; Simulator construction untimed."""
+    from neuromorph.simulator import Simulator
+
+    t0 = time.perf_counter()
+    Simulator(program, strict=False).run(1)      # numba compile or cache load
+    first = time.perf_counter() - t0
+    loops = []
+    sim = None
+    for _ in range(repeats):
+        sim = Simulator(program, strict=False)
+        a = time.perf_counter()
+        sim.run(steps)
+        loops.append(time.perf_counter() - a)
+    best = min(loops)
+    ctr = {k: int(v.sum()) for k, v in sim.counter_table().items()}
+    sp = sim.spikes
+    outdeg = out_degree_of(program)
+    n_neu = int(program.neurons_per_core.sum())
+    is_src = program.is_src.astype(bool)
+    neuron_ids = sp.ids[~is_src[sp.ids]]
+    neuron_steps = sp.steps[~is_src[sp.ids]]
+    dur = program.dt * steps if duration is None else duration
+    st = spike_stats(neuron_steps, neuron_ids, program.n, dur, outdeg)
+    st["rate_hz"] = float(neuron_ids.size / max(n_neu, 1) / dur)
+    expected_events = int(np.dot(np.bincount(sp.ids, minlength=program.n), outdeg))
+    overflow = {k: ctr[k] for k in ("u_wrap", "v_sat", "acc_sat", "u_sat", "prod_sat")}
+    res = dict(simulator="neuromorph", neurons=n_neu, sources=int(is_src.sum()), synapses=program.n_synapses,
+               cores=program.n_cores, chip=program.chip.name, steps=steps, dt=program.dt, **timings,
+               first_call_s=first, loop_s=best, loop_all_s=loops, repeats=repeats,
+               steps_per_s=steps / best, syn_events=ctr["syn_events"], syn_events_expected=expected_events,
+               syn_events_per_s=ctr["syn_events"] / best, neuron_updates=ctr["neuron_updates"],
+               neuron_updates_per_s=ctr["neuron_updates"] / best, spikes=ctr["spikes"],
+               rate_hz=st["rate_hz"], cv_isi=st["cv_isi"], overflows=overflow,
+               overflow_total=int(sum(overflow.values())), counters=ctr,
+               ns_per_event=best / max(ctr["syn_events"], 1) * 1e9,
+               ns_per_neuron_update=best / max(ctr["neuron_updates"], 1) * 1e9,
+               ring_slots=int(program.D), **program_memory(program, sim))
+    return res
+
+
+# --------------------------------------------------------------------------------------
+# (f) bare scatter
+# --------------------------------------------------------------------------------------
+def bare_scatter(ring_size: int, n_events: int, row_len: float, repeats: int, seed: int = 0) -> dict:
+    """A bare numba scatter of the chip's delivery shape: ``n_events`` adds of int16 weights at
+    random targets into an int64 array of ``ring_size``, walked as rows of ``row_len`` synapses
+    (a spike's synapse list), with uint32 targets as in the chip's tables. Best of ``repeats``."""
+    from numba import njit
+
+    @njit(cache=False)
+    def scatter(ring, ptr, tgt, w):
+        for r in range(ptr.size - 1):
+            for q in range(ptr[r], ptr[r + 1]):
+                ring[tgt[q]] += np.int64(w[q])
+
+    rng = np.random.default_rng(seed)
+    n_events = max(int(n_events), 1)
+    rows = max(1, int(round(n_events / max(row_len, 1.0))))
+    ptr = np.linspace(0, n_events, rows + 1).astype(np.int64)
+    tgt = rng.integers(0, ring_size, n_events, dtype=np.uint32)
+    w = rng.integers(-128, 128, n_events).astype(np.int16)
+    ring = np.zeros(ring_size, np.int64)
+    t0 = time.perf_counter()
+    scatter(ring, ptr[:2], tgt, w)
+    compile_s = time.perf_counter() - t0
+    best = math.inf
+    for _ in range(repeats):
+        a = time.perf_counter()
+        scatter(ring, ptr, tgt, w)
+        best = min(best, time.perf_counter() - a)
+    return dict(ring_size=int(ring_size), ring_bytes=int(ring_size * 8), events=n_events, row_len=float(row_len),
+                loop_s=best, events_per_s=n_events / best, compile_s=compile_s)
+
+
+# --------------------------------------------------------------------------------------
+# (d) STDP
+# --------------------------------------------------------------------------------------
+def stdp_bench(duration: float, seed: int = 0) -> dict:
+    """Song, Miller & Abbott (2000)-style STDP: 1,000 Poisson inputs at 10 Hz onto one LIF with
+    additive pair STDP (A-/A+ = 1.05). The chip refuses plastic projections: that error is
+    reported; the float64 reference simulator runs it when it supports STDP."""
+    from neuromorph.compiler import compile_network
+    from neuromorph.errors import CompileError
+    from neuromorph.network import LIF, STDP, Network, PoissonSpikes
+
+    dt, n_in, w_max = 1e-4, 1000, 8e-12
+    rng = np.random.default_rng(seed)
+    net = Network(dt=dt, name="stdp_song")
+    net.add_source("in", n_in, PoissonSpikes(rate=10.0, seed=seed + 1))
+    net.add_population("post", 1, LIF(tau_m=20e-3, g_L=10e-9, E_L=-70e-3, v_th=-54e-3, v_reset=-60e-3, t_ref=0.0,
+                                      tau_syn=5e-3))
+    rule = STDP(A_plus=0.005 * w_max, A_minus=-0.00525 * w_max, tau_plus=20e-3, tau_minus=20e-3, w_min=0.0,
+                w_max=w_max)
+    w0 = rng.uniform(0, w_max, n_in)
+    net.connect("in", "post", weight=w0, delay=dt, pre_idx=np.arange(n_in), post_idx=np.zeros(n_in, np.int64),
+                plasticity=rule)
+    out = dict(inputs=n_in, synapses=n_in, duration_s=duration, dt=dt)
+    try:
+        compile_network(net)
+        out["chip"] = "compiled (unexpected: report it)"
+    except CompileError as e:
+        out["chip"] = f"not available on the chip: {e}"
+    try:
+        from reference.network_sim import simulate
+    except ImportError as e:   # installed without the reference package
+        out["reference"] = f"not run: {e}"
+        return out
+    steps = int(round(duration / dt))
+    t0 = time.perf_counter()
+    simulate(net, 10, "hardware")       # numba compile or cache load
+    first = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    res = simulate(net, steps, "hardware")
+    loop = time.perf_counter() - t0
+    n_in_spk = int(res.spikes.counts("in").sum())
+    n_post = int(res.spikes.counts("post").sum())
+    wf = np.asarray(res.weights[0])
+    out.update(reference="reference.network_sim (float64, hardware mode)", steps=steps, first_call_s=first,
+               loop_s=loop, steps_per_s=steps / loop, syn_events=n_in_spk, syn_events_per_s=n_in_spk / loop,
+               post_rate_hz=n_post / duration, weight_updates=n_in_spk + n_post * n_in,
+               mean_w_initial_pA=float(w0.mean() * 1e12), mean_w_final_pA=float(wf.mean() * 1e12),
+               frac_w_near_max=float(np.mean(wf > 0.9 * w_max)), frac_w_near_zero=float(np.mean(wf < 0.1 * w_max)))
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# External simulators (each in its own process; loaded from the shared .npz)
+# --------------------------------------------------------------------------------------
+def _external_result(name, spec, steps, spk_i, spk_t_steps, loops, timings, extra=None):
+    n = spec["n"]
+    outdeg = np.bincount(spec["pre"], minlength=n)
+    st = spike_stats(np.asarray(spk_t_steps), np.asarray(spk_i), n, steps * CUBA["dt"], outdeg)
+    best = min(loops)
+    res = dict(simulator=name, neurons=n, synapses=int(spec["pre"].size), steps=steps, loop_s=best, loop_all_s=loops,
+               repeats=len(loops), steps_per_s=steps / best, syn_events_per_s=st["syn_events"] / best,
+               neuron_updates_per_s=n * steps / best, ns_per_event=best / max(st["syn_events"], 1) * 1e9, **st,
+               **timings, peak_rss_mb=_rss_mb())
+    res.update(extra or {})
+    return res
+
+
+def worker_brian2(spec_path: str, steps: int, repeats: int, mode: str) -> dict:
+    """Brian2 (``standalone``: cpp_standalone; ``runtime``: cython, else numpy) on the spec."""
+    t0 = time.perf_counter()
+    import brian2 as b2
+    t_import = time.perf_counter() - t0
+    spec = load_spec(spec_path)
+    c = CUBA
+    n = spec["n"]
+    tmp = None
+    target = None
+    if mode == "standalone":
+        tmp = tempfile.mkdtemp(prefix="nm_brian2_")
+        b2.set_device("cpp_standalone", directory=tmp, build_on_run=False)
+    else:
+        try:
+            import Cython  # noqa: F401
+            target = "cython"
+        except ImportError:
+            target = "numpy"
+        b2.prefs.codegen.target = target
+    b2.defaultclock.dt = c["dt"] * b2.second
+    ns = dict(taum=c["tau_m"] * b2.second, taus=c["tau_syn"] * b2.second, gL=c["g_L"] * b2.siemens,
+              El=c["E_L"] * b2.volt, Vt=c["v_th"] * b2.volt, Vr=c["v_reset"] * b2.volt)
+    eqs = """dv/dt = (I/gL - (v - El))/taum : volt (unless refractory)
+             dI/dt = -I/taus : amp"""
+    t1 = time.perf_counter()
+    P = b2.NeuronGroup(n, eqs, threshold="v > Vt", reset="v = Vr", refractory=c["t_ref"] * b2.second,
+                       method="exact", namespace=ns)
+    P.v = spec["v0"] * b2.volt
+    S = b2.Synapses(P, P, "w : amp", on_pre="I += w")
+    S.connect(i=spec["pre"], j=spec["post"])
+    S.w = spec["w"] * b2.amp
+    M = b2.SpikeMonitor(P)
+    net = b2.Network(P, S, M)
+    build = time.perf_counter() - t1
+    duration = steps * c["dt"] * b2.second
+    loops = []
+    if mode == "standalone":
+        net.run(duration)
+        t2 = time.perf_counter()
+        b2.device.build(directory=tmp, compile=True, run=True, with_output=False)
+        first = time.perf_counter() - t2                       # C++ code generation + compile + first run
+        loops.append(float(b2.device._last_run_time))
+        for _ in range(repeats - 1):
+            b2.device.run(directory=tmp, with_output=False)
+            loops.append(float(b2.device._last_run_time))
+        spk_i, spk_t = np.asarray(M.i[:]), np.asarray(M.t[:] / b2.second)
+        shutil.rmtree(tmp, ignore_errors=True)
+        timings = dict(import_s=t_import, build_s=build, first_call_s=first)
+        extra = dict(mode="cpp_standalone", loop_source="device._last_run_time (C++ timer around the run)")
+    else:
+        net.store()
+        t2 = time.perf_counter()
+        net.run(c["dt"] * b2.second)                       # code generation / cython compile or cache load
+        first = time.perf_counter() - t2
+        for _ in range(repeats):
+            net.restore()
+            a = time.perf_counter()
+            net.run(duration)
+            loops.append(time.perf_counter() - a)
+        spk_i, spk_t = np.asarray(M.i[:]), np.asarray(M.t[:] / b2.second)
+        timings = dict(import_s=t_import, build_s=build, first_call_s=first)
+        extra = dict(mode=f"runtime ({target})", loop_source="perf_counter around Network.run")
+    extra["version"] = b2.__version__
+    steps_idx = np.rint(spk_t / c["dt"]).astype(np.int64)
+    return _external_result(f"brian2-{mode}", spec, steps, spk_i, steps_idx, loops, timings, extra)
+
+
+def worker_nest(spec_path: str, steps: int, repeats: int, threads: int = 1) -> dict:
+    """NEST ``iaf_psc_exp`` (exact integration, one tau_syn for E and I) on the spec."""
+    os.environ.setdefault("PYNEST_QUIET", "1")
+    t0 = time.perf_counter()
+    import nest
+    t_import = time.perf_counter() - t0
+    spec = load_spec(spec_path)
+    c = CUBA
+    n = spec["n"]
+    ms, mV, pA = 1e3, 1e3, 1e12
+    params = {"C_m": c["g_L"] * c["tau_m"] * pA, "tau_m": c["tau_m"] * ms, "E_L": c["E_L"] * mV,
+              "V_th": c["v_th"] * mV, "V_reset": c["v_reset"] * mV, "t_ref": c["t_ref"] * ms,
+              "tau_syn_ex": c["tau_syn"] * ms, "tau_syn_in": c["tau_syn"] * ms, "I_e": 0.0}
+    loops, builds = [], []
+    spk = None
+    for _ in range(repeats):
+        a = time.perf_counter()
+        nest.ResetKernel()
+        nest.set_verbosity("M_ERROR")
+        nest.SetKernelStatus({"resolution": c["dt"] * ms, "local_num_threads": threads, "rng_seed": 1 + spec["seed"]})
+        P = nest.Create("iaf_psc_exp", n, params=params)
+        P.V_m = list(spec["v0"] * mV)
+        ids = np.asarray(P.tolist(), np.int64)
+        nest.Connect(ids[spec["pre"]], ids[spec["post"]], conn_spec="one_to_one",
+                     syn_spec={"weight": spec["w"] * pA, "delay": np.full(spec["pre"].size, c["dt"] * ms)})
+        rec = nest.Create("spike_recorder")
+        nest.Connect(P, rec)
+        builds.append(time.perf_counter() - a)
+        a = time.perf_counter()
+        nest.Simulate(steps * c["dt"] * ms)
+        loops.append(time.perf_counter() - a)
+        ev = rec.get("events")
+        spk = (np.asarray(ev["senders"]) - ids[0], np.asarray(ev["times"]))
+    steps_idx = np.rint(spk[1] / (c["dt"] * ms)).astype(np.int64) - 1
+    return _external_result("nest", spec, steps, spk[0], steps_idx, loops,
+                            dict(import_s=t_import, build_s=min(builds), first_call_s=0.0),
+                            dict(mode=f"iaf_psc_exp, {threads} thread(s)", version=nest.__version__,
+                                 loop_source="perf_counter around nest.Simulate"))
+
+
+def worker_chip_cuba(spec_path: str, steps: int, repeats: int, headroom: float = DEFAULT_HEADROOM) -> dict:
+    t0 = time.perf_counter()
+    import neuromorph.simulator  # noqa: F401
+    t_import = time.perf_counter() - t0
+    spec = load_spec(spec_path)
+    program, timings = chip_cuba_program(spec, headroom)
+    res = measure_chip(program, dict(import_s=t_import, **timings), steps, repeats)
+    res.update(headroom=headroom, peak_rss_mb=_rss_mb(), quantization=_quant_summary(program))
+    return res
+
+
+def _quant_summary(program) -> list[dict]:
+    return [dict(owner=p["owner"], name=p["name"], requested=p["requested"], realised=p["realised"],
+                 rel_error=p["rel_error"]) for p in program.report.parameters
+            if p["name"] in ("tau_m", "tau_syn", "weight", "I_bias", "v_th") and p["owner"] != "inh"]
+
+
+def worker_oneshot(kind: str, spec_path: str, steps: int) -> dict:
+    """What a user's command does: import, build the spec's network, run ``steps`` once, exit."""
+    if kind in ("neuromorph", "chip1k"):
+        from neuromorph.simulator import Simulator
+        program = chip_cuba_program(load_spec(spec_path))[0] if kind == "neuromorph" else _chip1k_program()[0]
+        sim = Simulator(program, strict=False).run(steps)
+        return dict(spikes=int(sim.counter_table()["spikes"].sum()), peak_rss_mb=_rss_mb())
+    if kind in ("brian2-standalone", "brian2-runtime"):
+        r = worker_brian2(spec_path, steps, 1, kind.split("-")[1])
+    elif kind == "nest":
+        r = worker_nest(spec_path, steps, 1)
+    else:
+        raise ValueError(kind)
+    return dict(spikes=r["spikes"], peak_rss_mb=r["peak_rss_mb"])
+
+
+# --------------------------------------------------------------------------------------
+# Subprocess plumbing
+# --------------------------------------------------------------------------------------
+def _self_cmd(python: str) -> list[str]:
+    return [python, str(Path(__file__).resolve())]
+
+
+def _env(extra: dict | None = None) -> dict:
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.setdefault("PYNEST_QUIET", "1")
+    env.update(extra or {})
+    return env
+
+
+def run_worker(args: list[str], python: str | None = None, timeout: float = 1800, env: dict | None = None):
+    """Run ``bench.py --worker ...`` in a fresh process; returns (result dict or None, wall s, error)."""
+    cmd = _self_cmd(python or sys.executable) + args
+    t0 = time.perf_counter()
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=_env(env))
+    except subprocess.TimeoutExpired:
+        return None, time.perf_counter() - t0, f"timed out after {timeout:.0f} s"
+    wall = time.perf_counter() - t0
+    for line in reversed(p.stdout.splitlines()):
+        if line.startswith("BENCH_JSON "):
+            return json.loads(line[len("BENCH_JSON "):]), wall, None
+    tail = (p.stderr or p.stdout).strip().splitlines()[-3:]
+    return None, wall, f"exit {p.returncode}: " + " | ".join(tail)
+
+
+def _probe(python: str, module: str) -> str | None:
+    """None when ``module`` imports under ``python``, else the reason."""
+    if not python or not Path(python).exists() and shutil.which(python) is None:
+        return f"interpreter {python!r} not found"
+    p = subprocess.run([python, "-c", f"import {module}"], capture_output=True, text=True, env=_env(), timeout=300)
+    if p.returncode == 0:
+        return None
+    lines = (p.stderr or "").strip().splitlines()
+    return lines[-1] if lines else f"exit {p.returncode}"
+
+
+def find_brian2_python(explicit: str | None) -> tuple[str | None, str]:
+    """The interpreter that imports brian2: ``explicit``, $NEUROMORPH_BRIAN2_PYTHON or this one."""
+    cands = [c for c in (explicit, os.environ.get("NEUROMORPH_BRIAN2_PYTHON"), sys.executable) if c]
+    reasons = []
+    for c in dict.fromkeys(cands):
+        why = _probe(c, "brian2")
+        if why is None:
+            return c, ""
+        reasons.append(f"{c}: {why}")
+    return None, "; ".join(reasons)
+
+
+def _time_import(python: str, stmt: str, repeats: int) -> float:
+    best = math.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        subprocess.run([python, "-c", stmt], capture_output=True, env=_env(), check=True)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+_LATENCY_SNIPPET = """
+import json, time
+t0 = time.perf_counter()
+from neuromorph.network import Network, LIFRegisters
+from neuromorph.simulator import Simulator
+net = Network(dt=1e-3); net.add_population("x", 4, LIFRegisters(du=100, dv=100, vth=10, bias_mant=100))
+t1 = time.perf_counter()
+Simulator(net, strict=False).run(1)
+t2 = time.perf_counter()
+print("BENCH_JSON " + json.dumps(dict(import_s=t1 - t0, first_run_s=t2 - t1)))
+"""
+
+
+def latency_bench(cold: bool, repeats: int) -> dict:
+    """First-run latency: numba compile with an empty cache (a fresh NUMBA_CACHE_DIR, in a
+    subprocess), the same with the cache it left (warm), and import time."""
+    py = sys.executable
+    out = {}
+
+    def once(env):
+        t0 = time.perf_counter()
+        p = subprocess.run([py, "-c", _LATENCY_SNIPPET], capture_output=True, text=True, env=env)
+        wall = time.perf_counter() - t0
+        line = [ln for ln in p.stdout.splitlines() if ln.startswith("BENCH_JSON ")]
+        if not line:
+            raise RuntimeError((p.stderr or "").strip().splitlines()[-1:])
+        return dict(json.loads(line[-1][11:]), process_s=wall)
+
+    if cold:
+        tmp = tempfile.mkdtemp(prefix="nm_numba_cache_")
+        try:
+            env = _env({"NUMBA_CACHE_DIR": tmp})
+            out["cold_cache"] = once(env)
+            out["warm_cache"] = min((once(env) for _ in range(repeats)), key=lambda d: d["process_s"])
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    else:        # --quick: the user's own cache (filled by the first call)
+        env = _env()
+        once(env)
+        out["cold_cache"] = "not measured (--quick)"
+        out["warm_cache"] = min((once(env) for _ in range(repeats)), key=lambda d: d["process_s"])
+    base = _time_import(py, "pass", repeats)
+    out["python_startup_s"] = base
+    out["import_neuromorph_s"] = _time_import(py, "import neuromorph", repeats)
+    out["import_neuromorph_net_s"] = out["import_neuromorph_s"] - base
+    out["import_simulator_s"] = _time_import(py, "import neuromorph.simulator", repeats) - base
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# The suite
+# --------------------------------------------------------------------------------------
+def _machine() -> dict:
+    info = dict(platform=platform.platform(), python=platform.python_version(), nproc=os.cpu_count())
+    try:
+        info["cpu"] = next(ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name"))
+    except (OSError, StopIteration):
+        info["cpu"] = platform.processor()
+    try:
+        info["loadavg"] = os.getloadavg()
+    except OSError:
+        pass
+    try:
+        import numba
+        info["numba"] = numba.__version__
+    except ImportError:
+        pass
+    info["numpy"] = np.__version__
+    try:
+        root = Path(__file__).resolve().parents[1]
+        info["git"] = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                     text=True).stdout.strip()
+        info["git_dirty_kernels"] = bool(subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "neuromorph/kernels.py", "neuromorph/simulator.py",
+             "neuromorph/compiler.py"], capture_output=True, text=True).stdout.strip())
+    except OSError:
+        pass
+    return info
+
+
+def run_suite(quick: bool = False, compare: bool = False, out_dir: str | Path = "out/bench", seed: int = 0,
+              brian2_python: str | None = None, cold: bool | None = None, only: list[str] | None = None,
+              sizes: tuple[int, ...] | None = None, steps: int | None = None, log=print) -> dict:
+    """Run the benchmarks (``only``: name prefixes) and write ``out_dir/bench.json``; returns the dict.
+
+    ``sizes``/``steps`` override the CUBA sizes and step count of the chosen configuration."""
+    cfg = dict(QUICK if quick else FULL)
+    if sizes:
+        cfg["cuba"] = tuple(sizes)
+    if steps:
+        cfg["steps"] = int(steps)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    t_suite = time.perf_counter()
+    steps, reps = cfg["steps"], cfg["repeats"]
+    want = (lambda k: True) if not only else (lambda k: any(k.startswith(o) for o in only))
+    R = dict(quick=quick, machine=_machine(), config=dict(cfg, cuba=list(cfg["cuba"])), cuba_model=CUBA,
+             benchmarks={}, compare={}, errors={})
+    B = R["benchmarks"]
+
+    # (a), (b): CUBA on the chip
+    specs = {}
+    for n in cfg["cuba"]:
+        key = f"cuba{n // 1000}k" if n % 1000 == 0 else f"cuba{n}"
+        if not want(key):
+            continue
+        spec = cuba_spec(n, seed)
+        path = save_spec(spec, out / f"{key}.npz")
+        specs[key] = path
+        log(f"[{key}] {n} neurons, {spec['pre'].size:,} synapses: chip ...")
+        r, wall, err = run_worker(["--worker", "chip-cuba", str(path), str(steps), str(reps)])
+        if r is None:
+            R["errors"][key] = err
+            log(f"  failed: {err}")
+            continue
+        r["benchmark"] = key
+        whole = [run_worker(["--worker", "oneshot", "neuromorph", str(path), str(steps)]) for _ in
+                 range(cfg["whole_repeats"])]
+        ok = [w for w in whole if w[0] is not None]
+        r["whole_s"] = min(w[1] for w in ok) if ok else None
+        r["peak_rss_mb_oneshot"] = min(w[0]["peak_rss_mb"] for w in ok) if ok else None
+        B[key] = r
+        log(f"  loop {r['loop_s']:.3f} s, {r['syn_events_per_s'] / 1e6:.1f} M ev/s, rate {r['rate_hz']:.2f} Hz, "
+            f"CV {r['cv_isi']:.2f}, overflows {r['overflow_total']}, whole {r['whole_s'] or float('nan'):.2f} s")
+
+    # delivery estimate: the same neurons without synapses (largest and smallest CUBA)
+    # (done in-process: it only needs the kernel, which the chip workers already cached)
+    # (c) the 1,000-neuron benchmark
+    if want("chip1k"):
+        log("[chip1k] scenarios/bench_chip.py network ...")
+        r, wall, err = run_worker(["--worker", "chip1k", str(min(1000, steps)), str(cfg["chip1k_repeats"])])
+        if r is None:
+            R["errors"]["chip1k"] = err
+            log(f"  failed: {err}")
+        else:
+            r["benchmark"] = "chip1k"
+            whole = [run_worker(["--worker", "oneshot", "chip1k", "-", str(min(1000, steps))])
+                     for _ in range(cfg["whole_repeats"])]
+            ok = [w for w in whole if w[0] is not None]
+            r["whole_s"] = min(w[1] for w in ok) if ok else None
+            r["peak_rss_mb_oneshot"] = min(w[0]["peak_rss_mb"] for w in ok) if ok else None
+            B["chip1k"] = r
+            log(f"  loop {r['loop_s'] * 1e3:.1f} ms, {r['steps_per_s']:,.0f} steps/s "
+                f"({r['steps_per_s'] / 1000:.0f}x Lava's ~1,000), {r['syn_events_per_s'] / 1e6:.1f} M ev/s")
+
+    # (f) bare scatter of the same shape, and the delivery fraction
+    if want("scatter"):
+        log("[scatter] bare numba scatter of the chip's delivery shape ...")
+        r, wall, err = run_worker(["--worker", "scatter", json.dumps(
+            {k: dict(ring=int(v["ring_slots"]) * (v["neurons"] + v["sources"]), events=v["syn_events"],
+                     row=v["syn_events"] / max(v["spikes"], 1), steps=v["steps"], loop_s=v["loop_s"],
+                     spec=str(specs[k]) if k in specs else None)
+             for k, v in B.items()}), str(max(3, reps)), str(reps), str(steps)])
+        if r is None:
+            R["errors"]["scatter"] = err
+            log(f"  failed: {err}")
+        else:
+            R["scatter"] = r
+            for k, s in r.items():
+                if k in B:
+                    B[k]["bare_scatter_events_per_s"] = s["events_per_s"]
+                    B[k]["fraction_of_bare_scatter_whole_loop"] = B[k]["syn_events_per_s"] / s["events_per_s"]
+                    if s.get("nosyn_loop_s") is not None:
+                        deliver = B[k]["loop_s"] - s["nosyn_loop_s"]
+                        B[k]["loop_nosyn_s"] = s["nosyn_loop_s"]
+                        B[k]["delivery_s_estimate"] = deliver
+                        B[k]["fraction_of_bare_scatter_delivery"] = (
+                            (B[k]["syn_events"] / deliver) / s["events_per_s"] if deliver > 0 else None)
+                    log(f"  {k}: bare {s['events_per_s'] / 1e6:.0f} M ev/s; chip whole loop "
+                        f"{100 * B[k]['fraction_of_bare_scatter_whole_loop']:.1f} %")
+
+    # (d) STDP
+    if want("stdp"):
+        log("[stdp] ...")
+        r, wall, err = run_worker(["--worker", "stdp", str(cfg["stdp_s"])])
+        if r is None:
+            R["errors"]["stdp"] = err
+            log(f"  failed: {err}")
+        else:
+            r["whole_s"] = wall
+            B["stdp"] = r
+            log(f"  chip: {r['chip']}")
+            if "loop_s" in r:
+                log(f"  reference: {r['loop_s']:.2f} s for {r['duration_s']} s, {r['steps_per_s']:,.0f} steps/s")
+
+    # (e) latency
+    if want("latency"):
+        log("[latency] numba compile (empty cache / warm cache), import ...")
+        try:
+            R["latency"] = latency_bench(cold=(not quick) if cold is None else cold, repeats=2 if quick else 3)
+            lat = R["latency"]
+            if isinstance(lat["cold_cache"], dict):
+                log(f"  empty cache: first run {lat['cold_cache']['first_run_s']:.1f} s "
+                    f"(process {lat['cold_cache']['process_s']:.1f} s)")
+            log(f"  warm cache: first run {lat['warm_cache']['first_run_s']:.2f} s; "
+                f"import neuromorph {lat['import_neuromorph_net_s'] * 1e3:.0f} ms over python startup")
+        except Exception as e:    # noqa: BLE001 - reported, not hidden
+            R["errors"]["latency"] = repr(e)
+
+    # side by side
+    first_cuba = next(iter(specs), None)
+    if compare and first_cuba:
+        R["compare"] = compare_cuba(specs[first_cuba], B[first_cuba] if first_cuba in B else None, steps, reps,
+                                    cfg["whole_repeats"], brian2_python, log)
+    R["suite_s"] = time.perf_counter() - t_suite
+    (out / "bench.json").write_text(json.dumps(R, indent=2, default=_jsonable))
+    return R
+
+
+def _jsonable(x):
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, (np.floating,)):
+        return float(x)
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    return str(x)
+
+
+def compare_cuba(spec_path: Path, chip: dict | None, steps: int, reps: int, whole_reps: int,
+                 brian2_python: str | None, log=print) -> dict:
+    """Brian2 cpp_standalone, Brian2 runtime and NEST on the same CUBA spec; ratios to the chip."""
+    out = dict(network=str(spec_path), sims={}, unavailable={})
+    b2py, why = find_brian2_python(brian2_python)
+    jobs = []
+    if b2py:
+        jobs += [("brian2-standalone", b2py), ("brian2-runtime", b2py)]
+    else:
+        out["unavailable"]["brian2"] = why
+    why_nest = _probe(sys.executable, "nest")
+    if why_nest is None:
+        jobs.append(("nest", sys.executable))
+    else:
+        out["unavailable"]["nest"] = why_nest
+    for kind, py in jobs:
+        log(f"[compare] {kind} ({py}) ...")
+        args = {"brian2-standalone": ["--worker", "brian2", str(spec_path), str(steps), str(reps), "standalone"],
+                "brian2-runtime": ["--worker", "brian2", str(spec_path), str(steps), str(reps), "runtime"],
+                "nest": ["--worker", "nest", str(spec_path), str(steps), str(reps)]}[kind]
+        r, wall, err = run_worker(args, python=py)
+        if r is None:
+            out["unavailable"][kind] = err
+            log(f"  failed: {err}")
+            continue
+        whole = [run_worker(["--worker", "oneshot", kind, str(spec_path), str(steps)], python=py)
+                 for _ in range(whole_reps)]
+        ok = [w for w in whole if w[0] is not None]
+        r["whole_s"] = min(w[1] for w in ok) if ok else None
+        r["peak_rss_mb_oneshot"] = min(w[0]["peak_rss_mb"] for w in ok) if ok else None
+        r["python"] = py
+        if chip:
+            r["ratio_loop"] = chip["loop_s"] / r["loop_s"]
+            r["ratio_whole"] = chip["whole_s"] / r["whole_s"] if r["whole_s"] and chip.get("whole_s") else None
+            r["ratio_ns_per_event"] = chip["ns_per_event"] / r["ns_per_event"]
+        out["sims"][kind] = r
+        log(f"  loop {r['loop_s']:.3f} s, whole {r['whole_s'] or float('nan'):.1f} s, rate {r['rate_hz']:.2f} Hz, "
+            f"CV {r['cv_isi']:.2f}; neuromorph/{kind}: loop {r.get('ratio_loop', float('nan')):.2f}x")
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------------------
+def _f(x, fmt):
+    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else format(x, fmt)
+
+
+def format_table(R: dict) -> str:
+    B = R["benchmarks"]
+    lines = []
+    m = R["machine"]
+    lines.append(f"machine: {m.get('cpu')} x {m.get('nproc')}, python {m.get('python')}, numba {m.get('numba')}, "
+                 f"git {m.get('git')}{' (kernels modified)' if m.get('git_dirty_kernels') else ''}; "
+                 f"loops are best of {R['config']['repeats']}")
+    hdr = (f"{'benchmark':<10} {'neurons':>7} {'synapses':>10} {'steps':>6} {'compile s':>9} {'first s':>7} "
+           f"{'loop s':>8} {'whole s':>7} {'steps/s':>9} {'Mev/s':>7} {'Mupd/s':>7} {'ns/ev':>6} {'Hz':>5} "
+           f"{'CV':>4} {'ovf':>3} {'B/syn':>5} {'B/neu':>5} {'RSS MB':>6}")
+    lines.append(hdr)
+    lines.append("-" * len(hdr))
+    for k, r in B.items():
+        if k == "stdp":
+            continue
+        lines.append(
+            f"{k:<10} {r['neurons']:>7,} {r['synapses']:>10,} {r['steps']:>6} {_f(r.get('compile_s'), '9.2f')} "
+            f"{_f(r.get('first_call_s'), '7.2f')} {_f(r['loop_s'], '8.3f')} {_f(r.get('whole_s'), '7.2f')} "
+            f"{_f(r['steps_per_s'], '9,.0f')} {_f(r['syn_events_per_s'] / 1e6, '7.1f')} "
+            f"{_f(r['neuron_updates_per_s'] / 1e6, '7.0f')} {_f(r['ns_per_event'], '6.1f')} {_f(r['rate_hz'], '5.2f')} "
+            f"{_f(r['cv_isi'], '4.2f')} {r['overflow_total']:>3} {_f(r['bytes_per_synapse'], '5.2f')} "
+            f"{_f(r['bytes_per_neuron'], '5.0f')} {_f(r.get('peak_rss_mb_oneshot') or r.get('peak_rss_mb'), '6.0f')}")
+    if "stdp" in B:
+        s = B["stdp"]
+        lines.append(f"stdp: chip: {s['chip']}")
+        if "loop_s" in s:
+            lines.append(f"stdp: {s['reference']}: {s['inputs']} inputs -> 1 LIF, {s['duration_s']} s: loop "
+                         f"{s['loop_s']:.2f} s, {s['steps_per_s']:,.0f} steps/s, {s['syn_events_per_s'] / 1e6:.2f} M ev/s, "
+                         f"post {s['post_rate_hz']:.1f} Hz, mean w {s['mean_w_initial_pA']:.1f} -> "
+                         f"{s['mean_w_final_pA']:.1f} pA")
+        else:
+            lines.append(f"stdp: reference: {s.get('reference')}")
+    if "scatter" in R:
+        for k, s in R["scatter"].items():
+            if k in B:
+                r = B[k]
+                d = r.get("fraction_of_bare_scatter_delivery")
+                lines.append(f"scatter[{k}]: bare loop {s['events_per_s'] / 1e6:.0f} M ev/s into {s['ring_bytes'] / 1024:.0f} KiB; "
+                             f"chip whole loop {100 * r['fraction_of_bare_scatter_whole_loop']:.1f} % of it"
+                             + (f", delivery only (loop - no-synapse loop) {100 * d:.0f} %" if d else
+                                ", delivery only: not resolvable (no-synapse loop not faster)"))
+    if "latency" in R:
+        L = R["latency"]
+        cold = L["cold_cache"]
+        lines.append("latency: empty numba cache: " + (f"first run {cold['first_run_s']:.1f} s, process {cold['process_s']:.1f} s"
+                                                       if isinstance(cold, dict) else str(cold))
+                     + f"; warm cache: first run {L['warm_cache']['first_run_s']:.2f} s, process "
+                     f"{L['warm_cache']['process_s']:.2f} s; import neuromorph {1e3 * L['import_neuromorph_net_s']:.0f} ms, "
+                     f"neuromorph.simulator {1e3 * L['import_simulator_s']:.0f} ms (over python startup "
+                     f"{1e3 * L['python_startup_s']:.0f} ms)")
+    C = R.get("compare") or {}
+    if C.get("sims") or C.get("unavailable"):
+        chip = next((B[k] for k in B if k.startswith("cuba")), None)
+        lines.append("")
+        lines.append(f"side by side, CUBA {chip['neurons'] if chip else '?'} (same connectivity, weights, V0):")
+        h2 = (f"{'simulator':<18} {'loop s':>8} {'whole s':>8} {'first s':>8} {'Hz':>5} {'CV':>4} {'Mev/s':>7} "
+              f"{'RSS MB':>6} {'nm/x loop':>9} {'nm/x whole':>10}")
+        lines.append(h2)
+        lines.append("-" * len(h2))
+        if chip:
+            lines.append(f"{'neuromorph (chip)':<18} {chip['loop_s']:>8.3f} {_f(chip.get('whole_s'), '8.2f')} "
+                         f"{_f(chip.get('first_call_s'), '8.2f')} {chip['rate_hz']:>5.2f} {chip['cv_isi']:>4.2f} "
+                         f"{chip['syn_events_per_s'] / 1e6:>7.1f} {_f(chip.get('peak_rss_mb_oneshot'), '6.0f')} "
+                         f"{'1.00':>9} {'1.00':>10}")
+        for k, r in C.get("sims", {}).items():
+            lines.append(f"{k:<18} {r['loop_s']:>8.3f} {_f(r.get('whole_s'), '8.2f')} {_f(r.get('first_call_s'), '8.2f')} "
+                         f"{r['rate_hz']:>5.2f} {r['cv_isi']:>4.2f} {r['syn_events_per_s'] / 1e6:>7.1f} "
+                         f"{_f(r.get('peak_rss_mb_oneshot'), '6.0f')} {_f(r.get('ratio_loop'), '9.2f')} "
+                         f"{_f(r.get('ratio_whole'), '10.2f')}")
+        for k, why in C.get("unavailable", {}).items():
+            lines.append(f"{k:<18} not run: {why}")
+    for k, e in R.get("errors", {}).items():
+        lines.append(f"ERROR {k}: {e}")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------
+# Entry points
+# --------------------------------------------------------------------------------------
+def _worker_main(argv: list[str]) -> int:
+    kind, rest = argv[0], argv[1:]
+    if kind == "chip-cuba":
+        res = worker_chip_cuba(rest[0], int(rest[1]), int(rest[2]))
+    elif kind == "chip1k":
+        program, timings = _chip1k_program()
+        res = measure_chip(program, timings, int(rest[0]), int(rest[1]))
+        res.update(peak_rss_mb=_rss_mb())
+    elif kind == "scatter":
+        shapes, reps, nosyn_reps, steps = json.loads(rest[0]), int(rest[1]), int(rest[2]), int(rest[3])
+        res = {}
+        for k, s in shapes.items():
+            res[k] = bare_scatter(s["ring"], s["events"], s["row"], reps)
+            res[k]["nosyn_loop_s"] = _nosyn_loop(k, s.get("spec"), s["steps"], nosyn_reps)
+    elif kind == "stdp":
+        res = stdp_bench(float(rest[0]))
+    elif kind == "brian2":
+        res = worker_brian2(rest[0], int(rest[1]), int(rest[2]), rest[3])
+    elif kind == "nest":
+        res = worker_nest(rest[0], int(rest[1]), int(rest[2]))
+    elif kind == "oneshot":
+        res = worker_oneshot(rest[0], rest[1], int(rest[2]))
+    else:
+        raise SystemExit(f"unknown worker {kind!r}")
+    print("BENCH_JSON " + json.dumps(res, default=_jsonable))
+    return 0
+
+
+def _nosyn_loop(key: str, spec_path: str | None, steps: int, reps: int) -> float | None:
+    """Loop time of a benchmark's neurons and sources without synapses."""
+    from neuromorph.compiler import build_program
+    from neuromorph.network import Network
+
+    if key.startswith("cuba") and spec_path:
+        return _nosyn_from_program(chip_cuba_program(load_spec(spec_path))[0], steps, reps, build_program, Network)
+    if key == "chip1k":
+        return _nosyn_from_program(_chip1k_program()[0], steps, reps, build_program, Network)
+    return None
+
+
+def _nosyn_from_program(program, steps, reps, build_program, Network) -> float:
+    from neuromorph.simulator import Simulator
+
+    reg = program.registers
+    bare = Network(dt=reg.dt, name=reg.name + "_nosyn")
+    for pop in reg.populations.values():       # same neurons and sources, no projections
+        if pop.is_source:
+            bare.add_source(pop.name, pop.size, pop.model)
+        else:
+            bare.add_population(pop.name, pop.size, pop.model)
+    p2 = build_program(bare, program.chip, False)
+    Simulator(p2, strict=False).run(1)
+    best = math.inf
+    for _ in range(reps):
+        sim = Simulator(p2, strict=False)
+        a = time.perf_counter()
+        sim.run(steps)
+        best = min(best, time.perf_counter() - a)
+    return best
+
+
+def build_parser(ap: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
+    ap = ap or argparse.ArgumentParser(prog="neuromorph bench", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--compare", action="store_true", help="also run Brian2 (cpp_standalone, runtime) and NEST on CUBA")
+    ap.add_argument("--quick", action="store_true", help="small sizes and few repeats (CI smoke test)")
+    ap.add_argument("--out", default="out/bench", help="output folder for bench.json and the network .npz files")
+    ap.add_argument("--json", action="store_true", help="print the JSON result instead of the table")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--only", nargs="*", help="run only these benchmarks (cuba4k chip1k scatter stdp latency ...)")
+    ap.add_argument("--brian2-python", help="interpreter that imports brian2 (default: $NEUROMORPH_BRIAN2_PYTHON, "
+                                            "then this one)")
+    ap.add_argument("--cold", action=argparse.BooleanOptionalAction, default=None,
+                    help="measure numba compile with an empty cache (default: on, off with --quick)")
+    return ap
+
+
+def main(args: argparse.Namespace | list[str] | None = None) -> int:
+    if not isinstance(args, argparse.Namespace):
+        args = build_parser().parse_args(args)
+    log = (lambda *a, **k: print(*a, file=sys.stderr, **k)) if args.json else print
+    R = run_suite(quick=args.quick, compare=args.compare, out_dir=args.out, seed=args.seed,
+                  brian2_python=args.brian2_python, cold=args.cold, only=args.only, log=log)
+    if args.json:
+        print(json.dumps(R, indent=2, default=_jsonable))
+    else:
+        print()
+        print(format_table(R))
+        print(f"\nJSON: {Path(args.out) / 'bench.json'}")
+    return 0 if not R["errors"] else 1
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        sys.exit(_worker_main(sys.argv[2:]))
+    sys.exit(main())
