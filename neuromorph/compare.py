@@ -137,6 +137,7 @@ class Comparison:
     psd_band: tuple[float, float] = (1.0, 100.0)
     psd_bin: float = 1e-3
     sweep: Sweep | None = None
+    extra_sweeps: Sequence[Sweep] = ()  # plotted (rate and CV_ISI curves), not used for F-I metrics
     guard: float = 3e-3              # s around each spike left out of the sub-threshold RMSE
     chip: bool = True
     reason: str = ""
@@ -675,8 +676,7 @@ def figures(cmp: Comparison, results: Mapping[str, RunResult], ev: Evaluation, o
         else:
             plt.close(fig)
 
-    if cmp.sweep is not None:
-        sw = cmp.sweep
+    for si, sw in enumerate(([cmp.sweep] if cmp.sweep is not None else []) + list(cmp.extra_sweeps)):
         fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
         from reference.analysis.firing import cv_isi
 
@@ -700,7 +700,8 @@ def figures(cmp: Comparison, results: Mapping[str, RunResult], ev: Evaluation, o
         axes[0].legend(fontsize=6)
         axes[1].set_xlabel(sw.label)
         axes[1].set_ylabel("CV_ISI")
-        figs.append((_save(fig, out / "fi.png").name, f"Rate (F-I) and CV_ISI against {sw.label}"))
+        fname = "fi.png" if si == 0 else f"sweep_{sw.population}.png"
+        figs.append((_save(fig, out / fname).name, f"Rate and CV_ISI against {sw.label} (population {sw.population})"))
 
     w = {k: results[k].weights for k in order if results[k].weights}
     if w:
