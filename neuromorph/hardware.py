@@ -42,7 +42,7 @@ class CoreSpec:
     # integer Izhikevich (docs/hardware-model.md §2b)
     izh_state_bits: int = 24
     izh_frac_bits: int = 12
-    izh_coef_frac_bits: int = 16
+    izh_coef_frac_bits: int = 20
     izh_prod_bits: int = 48
 
     def __post_init__(self):

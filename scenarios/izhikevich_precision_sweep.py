@@ -151,7 +151,8 @@ def main(out_dir: str = "out/izhikevich_precision_sweep", seed: int = 0,
         s = res["P"][P]["summary"]
         print(f"{P:3d} {s['n_pass']:3d}/{s['n']} {s['mean_1_minus_gamma']:9.3f}  {', '.join(s['failing'])}")
     cheap = cheapest_F(res)
-    print("\ncheapest F from which the property holds at every larger F of the sweep (P = 16):")
+    print(f"\ncheapest F from which the property holds at every larger F of the sweep "
+          f"(P = {LOIHI.core.izh_coef_frac_bits}):")
     for name, F in cheap.items():
         print(f"  {name:28s} {F if F is not None else 'never (fails at F = 16)'}")
     result = {"F": {F: res["F"][F]["summary"] for F in res["F"]},
