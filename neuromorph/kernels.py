@@ -8,7 +8,7 @@ The golden transcription of the same rules is ``tests/oracle.py``.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 # counter columns (one row per core, plus a host row for sources)
 U_WRAP, V_SAT, ACC_SAT, NEURON_UPDATES, SPIKES, SYN_EVENTS, MESSAGES, U_SAT, PROD_SAT = range(9)
@@ -166,6 +166,103 @@ def _integrate_izh(ring, ext, u, v, k2, k1, k0, dt, adt, b, c, d, v_peak, bias, 
 
 
 @njit(cache=True)
+def _integrate_range(r, ranges, base, ring, ext_now, u, v, ref, fu, fv, vth_eff, bias, ref_steps, reset_u,
+                     reset_sub, flag, izh_k2, izh_k1, izh_k0, izh_dt, izh_adt, izh_b, izh_c, izh_d, izh_vpeak,
+                     izh_bias, izh_accom, decay_bits, u_half, v_max, acc_hi, acc_lo, input_shift,
+                     izh_F, izh_P, izh_plim, izh_slim):
+    """Integrate row ``r`` of ``ranges`` ([start, stop, kind]) with the rule of its kind."""
+    a, b = ranges[r, 0], ranges[r, 1]
+    if ranges[r, 2] == KIND_LIF:
+        _integrate(ring[base + a:base + b], ext_now[a:b], u[a:b], v[a:b], ref[a:b], fu[a:b], fv[a:b],
+                   vth_eff[a:b], bias[a:b], ref_steps[a:b], reset_u[a:b], reset_sub[a:b], flag[a:b],
+                   decay_bits, u_half, v_max, acc_hi, acc_lo, input_shift)
+    else:
+        _integrate_izh(ring[base + a:base + b], ext_now[a:b], u[a:b], v[a:b], izh_k2[a:b], izh_k1[a:b],
+                       izh_k0[a:b], izh_dt[a:b], izh_adt[a:b], izh_b[a:b], izh_c[a:b], izh_d[a:b],
+                       izh_vpeak[a:b], izh_bias[a:b], izh_accom[a:b], flag[a:b],
+                       izh_F, izh_P, izh_plim, izh_slim, acc_hi, acc_lo, input_shift)
+
+
+@njit(cache=True)
+def _integrate_all(ranges, *args):
+    for r in range(ranges.shape[0]):
+        _integrate_range(r, ranges, *args)
+
+
+@njit(cache=True, parallel=True)
+def _integrate_all_par(ranges, base, ring, ext_now, u, v, ref, fu, fv, vth_eff, bias, ref_steps, reset_u,
+                       reset_sub, flag, izh_k2, izh_k1, izh_k0, izh_dt, izh_adt, izh_b, izh_c, izh_d,
+                       izh_vpeak, izh_bias, izh_accom, decay_bits, u_half, v_max, acc_hi, acc_lo, input_shift,
+                       izh_F, izh_P, izh_plim, izh_slim):
+    """Rows are disjoint id ranges, so threads never touch the same neuron."""
+    for r in prange(ranges.shape[0]):
+        _integrate_range(r, ranges, base, ring, ext_now, u, v, ref, fu, fv, vth_eff, bias, ref_steps, reset_u,
+                         reset_sub, flag, izh_k2, izh_k1, izh_k0, izh_dt, izh_adt, izh_b, izh_c, izh_d,
+                         izh_vpeak, izh_bias, izh_accom, decay_bits, u_half, v_max, acc_hi, acc_lo,
+                         input_shift, izh_F, izh_P, izh_plim, izh_slim)
+
+
+@njit(cache=True)
+def _route_owned(t, T, lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp, syn_tgt, syn_w, syn_d,
+                 slot_off, ring, counters):
+    """Route spikes lo..hi-1 along segments with weight_exp >= 0 into cores c with c % T == t (§3.2).
+
+    Ring entries are exact int64 sums, so any split of the work gives the same bits.
+    """
+    for e in range(lo, hi):
+        g = spk_id[e]
+        for sg in range(axon_ptr[g], axon_ptr[g + 1]):
+            ex = proj_wexp[seg_proj[sg]]
+            if ex < 0 or seg_core[sg] % T != t:
+                continue
+            q0 = seg_ptr[sg]
+            q1 = seg_ptr[sg + 1]
+            counters[seg_core[sg], SYN_EVENTS] += q1 - q0
+            for q in range(q0, q1):
+                ring[slot_off[syn_d[q]] + syn_tgt[q]] += np.int64(syn_w[q]) << ex
+
+
+@njit(cache=True, parallel=True)
+def _route_par(T, lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp, syn_tgt, syn_w, syn_d,
+               slot_off, ring, counters):
+    for t in prange(T):
+        _route_owned(t, T, lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp, syn_tgt, syn_w,
+                     syn_d, slot_off, ring, counters)
+
+
+@njit(cache=True)
+def _route_negexp(lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp, proj_part_off,
+                  proj_post_start, proj_post_size, syn_tgt, syn_w, syn_d, slot_off, partial, part_mark,
+                  t_idx, t_pos, t_shift, counters):
+    """Sum mantissas of weight_exp < 0 segments exactly per (projection, delay, target); returns #groups."""
+    nt = 0
+    for e in range(lo, hi):
+        g = spk_id[e]
+        for sg in range(axon_ptr[g], axon_ptr[g + 1]):
+            p = seg_proj[sg]
+            ex = proj_wexp[p]
+            if ex >= 0:
+                continue
+            q0 = seg_ptr[sg]
+            q1 = seg_ptr[sg + 1]
+            counters[seg_core[sg], SYN_EVENTS] += q1 - q0
+            off = proj_part_off[p]
+            ps = proj_post_start[p]
+            npost = proj_post_size[p]
+            for q in range(q0, q1):
+                d = np.int64(syn_d[q])
+                idx = off + d * npost + (syn_tgt[q] - ps)
+                if part_mark[idx] == 0:
+                    part_mark[idx] = 1
+                    t_idx[nt] = idx
+                    t_pos[nt] = np.int64(slot_off[d] + syn_tgt[q])
+                    t_shift[nt] = -ex
+                    nt += 1
+                partial[idx] += syn_w[q]
+    return nt
+
+
+@njit(cache=True)
 def run_steps(k0, n_steps,
               u, v, ref, ring, D,
               is_src, fu, fv, vth_eff, bias, ref_steps, reset_u, reset_sub, core_of, n_dest,
@@ -175,7 +272,7 @@ def run_steps(k0, n_steps,
               src_ptr, src_ids, fire, pois_gid, pois_key, pois_thr, pois_hit,
               spk_step, spk_id, n_spk_io, ranges, flag, ext_now, ext_gid, ext_val,
               izh_k2, izh_k1, izh_k0, izh_dt, izh_adt, izh_b, izh_c, izh_d, izh_vpeak, izh_bias, izh_accom,
-              izh_F, izh_P, izh_plim, izh_slim,
+              izh_F, izh_P, izh_plim, izh_slim, nthreads, has_negexp,
               probe_gids, tr_u, tr_v,
               counters, strict, first_ovf,
               decay_bits, u_bits, v_bits, acc_bits, input_shift):
@@ -211,17 +308,16 @@ def run_steps(k0, n_steps,
         # -- phases 1+2: deliver and integrate (branch-free over each neuron range) ------------
         for j in range(ext_gid.shape[0]):      # host-written input current of this step
             ext_now[ext_gid[j]] += ext_val[s, j]
-        for r in range(ranges.shape[0]):
-            a, b = ranges[r, 0], ranges[r, 1]
-            if ranges[r, 2] == KIND_LIF:
-                _integrate(ring[base + a:base + b], ext_now[a:b], u[a:b], v[a:b], ref[a:b], fu[a:b], fv[a:b],
-                           vth_eff[a:b], bias[a:b], ref_steps[a:b], reset_u[a:b], reset_sub[a:b], flag[a:b],
-                           decay_bits, u_half, v_max, acc_hi, acc_lo, input_shift)
-            else:
-                _integrate_izh(ring[base + a:base + b], ext_now[a:b], u[a:b], v[a:b], izh_k2[a:b], izh_k1[a:b],
-                               izh_k0[a:b], izh_dt[a:b], izh_adt[a:b], izh_b[a:b], izh_c[a:b], izh_d[a:b],
-                               izh_vpeak[a:b], izh_bias[a:b], izh_accom[a:b], flag[a:b],
-                               izh_F, izh_P, izh_plim, izh_slim, acc_hi, acc_lo, input_shift)
+        if nthreads > 1:
+            _integrate_all_par(ranges, base, ring, ext_now, u, v, ref, fu, fv, vth_eff, bias, ref_steps, reset_u,
+                               reset_sub, flag, izh_k2, izh_k1, izh_k0, izh_dt, izh_adt, izh_b, izh_c, izh_d,
+                               izh_vpeak, izh_bias, izh_accom, decay_bits, u_half, v_max, acc_hi, acc_lo,
+                               input_shift, izh_F, izh_P, izh_plim, izh_slim)
+        else:
+            _integrate_all(ranges, base, ring, ext_now, u, v, ref, fu, fv, vth_eff, bias, ref_steps, reset_u,
+                           reset_sub, flag, izh_k2, izh_k1, izh_k0, izh_dt, izh_adt, izh_b, izh_c, izh_d,
+                           izh_vpeak, izh_bias, izh_accom, decay_bits, u_half, v_max, acc_hi, acc_lo,
+                           input_shift, izh_F, izh_P, izh_plim, izh_slim)
         for g in range(N):      # spikes in ascending id; overflow accounting
             f = flag[g] | fire[g]
             if f:
@@ -245,35 +341,21 @@ def run_steps(k0, n_steps,
         # -- phase 3: route --------------------------------------------------------------
         for d in range(D):
             slot_off[d] = np.uint64(((k + 1 + d) % D) * N)
-        nt = 0
         for e in range(step_start, n_spk):
             g = spk_id[e]
-            cg = core_of[g]
-            counters[cg, SPIKES] += 1
-            counters[cg, MESSAGES] += n_dest[g]
-            for sg in range(axon_ptr[g], axon_ptr[g + 1]):
-                p = seg_proj[sg]
-                ex = proj_wexp[p]
-                q0 = seg_ptr[sg]
-                q1 = seg_ptr[sg + 1]
-                counters[seg_core[sg], SYN_EVENTS] += q1 - q0
-                if ex >= 0:
-                    for q in range(q0, q1):
-                        ring[slot_off[syn_d[q]] + syn_tgt[q]] += np.int64(syn_w[q]) << ex
-                else:
-                    off = proj_part_off[p]
-                    ps = proj_post_start[p]
-                    npost = proj_post_size[p]
-                    for q in range(q0, q1):
-                        d = np.int64(syn_d[q])
-                        idx = off + d * npost + (syn_tgt[q] - ps)
-                        if part_mark[idx] == 0:
-                            part_mark[idx] = 1
-                            t_idx[nt] = idx
-                            t_pos[nt] = np.int64(slot_off[d] + syn_tgt[q])
-                            t_shift[nt] = -ex
-                            nt += 1
-                        partial[idx] += syn_w[q]
+            counters[core_of[g], SPIKES] += 1
+            counters[core_of[g], MESSAGES] += n_dest[g]
+        if nthreads > 1:
+            _route_par(nthreads, step_start, n_spk, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp,
+                       syn_tgt, syn_w, syn_d, slot_off, ring, counters)
+        else:
+            _route_owned(0, 1, step_start, n_spk, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp,
+                         syn_tgt, syn_w, syn_d, slot_off, ring, counters)
+        nt = 0
+        if has_negexp:
+            nt = _route_negexp(step_start, n_spk, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp,
+                               proj_part_off, proj_post_start, proj_post_size, syn_tgt, syn_w, syn_d, slot_off,
+                               partial, part_mark, t_idx, t_pos, t_shift, counters)
         for t in range(nt):   # floor each (projection, delay, target) sum once
             idx = t_idx[t]
             ring[t_pos[t]] += partial[idx] >> t_shift[t]

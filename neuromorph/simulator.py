@@ -34,10 +34,14 @@ class Simulator:
         ``NEUROMORPH_STRICT`` ("1" = strict); the test suite sets it.
     chunk_steps : int
         Steps per kernel call (bounds the memory of source events and traces per call).
+    threads : int
+        numba threads for the integrate and route phases (1: serial). Any number of threads
+        gives the same bits: neurons are split into disjoint ranges and synaptic sums are
+        exact, with each thread owning whole destination cores.
     """
 
     def __init__(self, program: Program | Network, *, strict: bool | None = None, chip: ChipSpec = LOIHI,
-                 loihi_compat: bool = False, chunk_steps: int = 16384):
+                 loihi_compat: bool = False, chunk_steps: int = 16384, threads: int = 1):
         if isinstance(program, Network):
             program = compile_network(program, chip, loihi_compat=loihi_compat)
         if not isinstance(program, Program):
@@ -47,6 +51,15 @@ class Simulator:
         self.program = p = program
         self.strict = os.environ.get("NEUROMORPH_STRICT") == "1" if strict is None else bool(strict)
         self.chunk_steps = int(chunk_steps)
+        if int(threads) != threads or threads < 1:
+            raise ParameterError("threads", threads, "an integer >= 1")
+        self.threads = int(threads)
+        if self.threads > 1:          # finer rows so threads share the neurons
+            rows = [(a, min(b, a + c), kind) for lo, hi, kind in p.ranges for a in range(lo, hi, 2048)
+                    for b, c in [(hi, 2048)]]
+            self._ranges = np.array(rows, np.int64).reshape(-1, 3)
+        else:
+            self._ranges = p.ranges
         self.u = p.u0.copy()
         self.v = p.v0.copy()
         self.ref = np.zeros(p.n, np.int32)
@@ -127,6 +140,10 @@ class Simulator:
         from . import kernels
 
         p, c = self.program, self.program.chip.core
+        if self.threads > 1:
+            import numba
+
+            numba.set_num_threads(min(self.threads, numba.config.NUMBA_NUM_THREADS))
         left = int(n_steps)
         while left > 0:
             n = min(left, self.chunk_steps)
@@ -144,10 +161,10 @@ class Simulator:
                     p.proj_wexp, p.proj_part_off, p.proj_post_start, p.proj_post_size,
                     self._partial, self._part_mark, self._t_idx, self._t_pos, self._t_shift,
                     src_ptr[done:], src_ids, self._fire, *self._pois,
-                    self._spk_step, self._spk_id, self._n_spk, p.ranges, self._flag, self._ext_now, self._ext_gid,
+                    self._spk_step, self._spk_id, self._n_spk, self._ranges, self._flag, self._ext_now, self._ext_gid,
                     ext_val[done:], *(p.izh[f] for f in ("k2", "k1", "k0", "dt", "adt", "b", "c", "d", "v_peak", "bias")),
                     p.izh_accom, c.izh_frac_bits, c.izh_coef_frac_bits, (1 << (c.izh_prod_bits - 1)) - 1,
-                    (1 << (c.izh_state_bits - 1)) - 1,
+                    (1 << (c.izh_state_bits - 1)) - 1, self.threads, bool(np.any(p.proj_wexp < 0)),
                     p.probe_gids, tr_u[done:], tr_v[done:],
                     self.counters, self.strict, self._first_ovf,
                     c.decay_bits, c.u_bits, c.v_bits, c.acc_bits, c.input_shift)

@@ -58,3 +58,13 @@ def test_same_seed_same_bits_other_seed_differs():
     b = snapshot(Simulator(make_net(7)).run(200))
     c = snapshot(Simulator(make_net(8)).run(200))
     assert same(a, b) and not same(a, c)
+
+
+def test_threads_give_identical_bits():
+    from neuromorph.hardware import LOIHI
+    chip = LOIHI.with_core(max_neurons=16)           # spread the network over several cores
+    net = make_net()
+    one = Simulator(net, chip=chip, threads=1).run(300)
+    two = Simulator(net, chip=chip, threads=2).run(300)
+    assert one.program.n_cores >= 3
+    assert same(snapshot(one), snapshot(two))
