@@ -40,7 +40,7 @@ from .network import Network, RunResult
 __all__ = ["Tol", "Sweep", "Comparison", "METRICS", "SPLITS", "rate_rel_error", "mean_gamma", "mean_van_rossum",
            "mean_latency_shift", "cv_isi_diff", "fano_diff", "band_power_rel_error", "subthreshold_mask",
            "v_rmse", "fi_metrics", "judge", "pair_metrics", "run_backends", "evaluate", "compare_scenario",
-           "compare_many", "catalogue", "protocol_of", "write_validation_table", "run_single"]
+           "compare_many", "catalogue", "array_result", "protocol_of", "write_validation_table", "run_single"]
 
 SPLITS = ("discretisation", "quantization")
 PAIRS = {"discretisation": ("continuous", "hardware"), "quantization": ("hardware", "chip")}
@@ -144,6 +144,7 @@ class Comparison:
     runs: Mapping[str, RunResult] | None = None
     labels: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS))
     v_label: str = "v"
+    v_unit: str | None = None        # unit of v when it is not volts (e.g. "mV" for Izhikevich, "a.u.")
     notes: str = ""
     params: Mapping[str, object] = field(default_factory=dict)
     seed: int = 0
@@ -171,6 +172,27 @@ class Comparison:
     @property
     def duration(self) -> float:
         return self.n_steps * self.dt
+
+
+def array_result(dt: float, n_steps: int, v: np.ndarray | None = None, unit: str = "", spike_steps=None,
+                 spike_ids=None, population: str = "model", size: int | None = None, weights=None,
+                 label: str = "") -> RunResult:
+    """A :class:`RunResult` from plain arrays, for reference-only models outside :class:`Network`.
+
+    ``v``: (n_steps, n) samples at the end of each step (recorded as variable ``"v"`` in
+    ``unit``); spikes as (step, neuron) pairs of one population of ``size`` neurons.
+    """
+    from .network import SpikeLog, Traces
+
+    v = np.zeros((0, 0)) if v is None else np.asarray(v, float).reshape(np.shape(v)[0], -1)
+    size = size if size is not None else (v.shape[1] if v.size else 1)
+    s = np.zeros(0, np.int64) if spike_steps is None else np.asarray(spike_steps, np.int64)
+    i = np.zeros(0, np.int64) if spike_ids is None else np.asarray(spike_ids, np.int64)
+    log = SpikeLog(s, i, dt, n_steps, {population: (0, size)})
+    tr = Traces(np.arange(v.shape[0], dtype=np.int64), np.arange(v.shape[1] if v.size else 0, dtype=np.int64), dt,
+                {"v": v} if v.size else {}, {"v": unit}, {"v": 1.0},
+                {"v": 0.0})
+    return RunResult(log, tr, {}, dict(weights or {}), {"simulator": label or "array"})
 
 
 # --------------------------------------------------------------------------------------
@@ -737,9 +759,11 @@ def figures(cmp: Comparison, results: Mapping[str, RunResult], ev: Evaluation, o
 # --------------------------------------------------------------------------------------
 # Reports
 # --------------------------------------------------------------------------------------
-def _fmt(key: str, value) -> str:
+def _fmt(key: str, value, v_unit: str | None = None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
+    if key == "v_rmse" and v_unit:
+        return f"{value:.4g} {v_unit}"
     info = METRICS.get(key)
     if info is None:
         return f"{value:.4g}"
@@ -820,8 +844,8 @@ def write_reports(name: str, description: str, cmp: Comparison, ev: Evaluation, 
         for k in keys:
             tol = cmp.tolerances.get(k, Tol()).of(split)
             sense = "≥" if METRICS[k].sense == "min" else "|x| ≤"
-            out_rows.append((METRICS[k].label + (f" [{k}]"), _fmt(k, m.get(k)),
-                             "—" if tol is None else f"{sense} {_fmt(k, tol)}", (v.get(k) or "—").upper()
+            out_rows.append((METRICS[k].label + (f" [{k}]"), _fmt(k, m.get(k), cmp.v_unit),
+                             "—" if tol is None else f"{sense} {_fmt(k, tol, cmp.v_unit)}", (v.get(k) or "—").upper()
                              if v.get(k) else "—"))
         return out_rows
 
@@ -833,7 +857,7 @@ def write_reports(name: str, description: str, cmp: Comparison, ev: Evaluation, 
         a, b = PAIRS[s]
         hv = ev.headline[s][0]
         md.append(f"| {s} | {cmp.labels[a]} → {cmp.labels[b]} | {METRICS[cmp.headline].label}: "
-                  f"{_fmt(cmp.headline, hv)} | {ev.split_verdict[s]} |")
+                  f"{_fmt(cmp.headline, hv, cmp.v_unit)} | {ev.split_verdict[s]} |")
     for s in SPLITS:
         a, b = PAIRS[s]
         md += ["", f"## {s.capitalize()}: {cmp.labels[a]} → {cmp.labels[b]}", ""]
@@ -870,7 +894,7 @@ def write_reports(name: str, description: str, cmp: Comparison, ev: Evaluation, 
         a, b = PAIRS[s]
         vv = ev.split_verdict[s]
         h.append(f"<tr><td>{s}</td><td>{esc(cmp.labels[a])} → {esc(cmp.labels[b])}</td>"
-                 f"<td>{esc(METRICS[cmp.headline].label)}: {esc(_fmt(cmp.headline, ev.headline[s][0]))}</td>"
+                 f"<td>{esc(METRICS[cmp.headline].label)}: {esc(_fmt(cmp.headline, ev.headline[s][0], cmp.v_unit))}</td>"
                  f"<td class='{esc(vv)}'>{esc(vv)}</td></tr>")
     h.append("</table>")
     for s in SPLITS:
@@ -936,6 +960,7 @@ class Outcome:
     split_verdict: dict[str, str] = field(default_factory=dict)
     headline: dict[str, tuple] = field(default_factory=dict)
     headline_key: str = ""
+    v_unit: str | None = None
     wall_s: float = 0.0
     error: str | None = None
 
@@ -1000,7 +1025,7 @@ def compare_scenario(path: Path, out: Path, seed: int = 0, duration: float | Non
     desc = getattr(module, "DESCRIPTION", "")
     write_reports(path.stem, desc, cmp, ev, figs, out, config, walls, program)
     return Outcome(path.stem, out, "ref-only" if not cmp.chip else "chip", ev.split_verdict, ev.headline,
-                   cmp.headline, time.perf_counter() - t0)
+                   cmp.headline, cmp.v_unit, time.perf_counter() - t0)
 
 
 def compare_many(items: Mapping[str, Path], out_root: Path, seed: int = 0, duration: float | None = None,
@@ -1031,7 +1056,7 @@ def summary_line(o: Outcome) -> str:
     parts = []
     for s in SPLITS:
         v, verdict = o.headline.get(s, (None, "n/a"))
-        parts.append(f"{s}: {_fmt(o.headline_key, v) if v is not None else ''} {o.split_verdict.get(s, '')}".strip())
+        parts.append(f"{s}: {_fmt(o.headline_key, v, o.v_unit) if v is not None else ''} {o.split_verdict.get(s, '')}".strip())
     return "; ".join(parts)
 
 
@@ -1048,7 +1073,7 @@ def table(outcomes: Sequence[Outcome]) -> str:
         for s in SPLITS:
             v, _ = o.headline.get(s, (None, ""))
             verdict = o.split_verdict.get(s, "n/a")
-            cells.append(f"{_fmt(o.headline_key, v)} **{verdict}**" if v is not None
+            cells.append(f"{_fmt(o.headline_key, v, o.v_unit)} **{verdict}**" if v is not None
                          else (f"**{verdict}**" if not verdict.startswith("reference-only") else verdict))
         back = "continuous, hardware, chip" if o.kind == "chip" else "reference only"
         lines.append(f"| {o.name} | {back} | {METRICS[o.headline_key].label} | {cells[0]} | {cells[1]} | "

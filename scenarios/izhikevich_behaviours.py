@@ -61,7 +61,7 @@ def comparison(seed: int = 0, duration: float | None = None) -> Comparison:
         "overflows": Tol(None, None),
         "v_rmse": Tol(None, None),
     }
-    return Comparison(net, n_steps, tol, headline="gamma", guard=5e-3, seed=seed, v_label="v",
+    return Comparison(net, n_steps, tol, headline="gamma", guard=5e-3, seed=seed, v_label="v", v_unit="mV",
                       params={"presets": names, "dt_ms": DT_MS},
                       notes=f"{len(names)} presets, one neuron each: " + ", ".join(names) + ".")
 
