@@ -139,7 +139,17 @@ def spike_stats(steps: np.ndarray, ids: np.ndarray, n: int, duration: float, out
 
 
 def _rss_mb() -> float:
-    """Peak resident set size of this process in MiB (Linux reports KiB)."""
+    """Peak resident set size of this process in MiB.
+
+    Linux: ``VmHWM`` of /proc/self/status (``ru_maxrss`` survives exec, so a child would
+    report its parent's peak at fork time); elsewhere ``ru_maxrss``."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
     r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return r / 1024.0 if sys.platform != "darwin" else r / 2**20
 
@@ -228,9 +238,21 @@ def program_memory(program, sim) -> dict:
                 hardware_bits_per_synapse=program.chip.core.bits_per_synapse, n_counted_neurons=n_neu)
 
 
-def measure_chip(program, timings: dict, steps: int, repeats: int, duration: float | None = None) -> dict:
-    """First call, best-of-``repeats`` loop, counters, rates, memory; Simulator construction untimed."""
+def _sim_threads_supported() -> bool:
+    import inspect
+
     from neuromorph.simulator import Simulator
+    return "threads" in inspect.signature(Simulator).parameters
+
+
+def measure_chip(program, timings: dict, steps: int, repeats: int, duration: float | None = None,
+                 threads: int = 1) -> dict:
+    """First call, best-of-``repeats`` loop, counters, rates, memory; Simulator construction untimed."""
+    import functools
+
+    from neuromorph.simulator import Simulator
+    if threads != 1:
+        Simulator = functools.partial(Simulator, threads=threads)  # noqa: N806
 
     t0 = time.perf_counter()
     Simulator(program, strict=False).run(1)      # numba compile or cache load
@@ -265,7 +287,7 @@ def measure_chip(program, timings: dict, steps: int, repeats: int, duration: flo
                overflow_total=int(sum(overflow.values())), counters=ctr,
                ns_per_event=best / max(ctr["syn_events"], 1) * 1e9,
                ns_per_neuron_update=best / max(ctr["neuron_updates"], 1) * 1e9,
-               ring_slots=int(program.D), **program_memory(program, sim))
+               ring_slots=int(program.D), threads=threads, **program_memory(program, sim))
     return res
 
 
@@ -478,13 +500,16 @@ def worker_nest(spec_path: str, steps: int, repeats: int, threads: int = 1) -> d
                                  loop_source="perf_counter around nest.Simulate"))
 
 
-def worker_chip_cuba(spec_path: str, steps: int, repeats: int, headroom: float = DEFAULT_HEADROOM) -> dict:
+def worker_chip_cuba(spec_path: str, steps: int, repeats: int, threads: int = 1,
+                     headroom: float = DEFAULT_HEADROOM) -> dict:
     t0 = time.perf_counter()
     import neuromorph.simulator  # noqa: F401
     t_import = time.perf_counter() - t0
+    if threads != 1 and not _sim_threads_supported():
+        return dict(threads=threads, unsupported="Simulator has no threads option")
     spec = load_spec(spec_path)
     program, timings = chip_cuba_program(spec, headroom)
-    res = measure_chip(program, dict(import_s=t_import, **timings), steps, repeats)
+    res = measure_chip(program, dict(import_s=t_import, **timings), steps, repeats, threads=threads)
     res.update(headroom=headroom, peak_rss_mb=_rss_mb(), quantization=_quant_summary(program))
     return res
 
@@ -671,6 +696,7 @@ def run_suite(quick: bool = False, compare: bool = False, out_dir: str | Path = 
     t_suite = time.perf_counter()
     steps, reps = cfg["steps"], cfg["repeats"]
     want = (lambda k: True) if not only else (lambda k: any(k.startswith(o) for o in only))
+    threads2 = (not quick) and (os.cpu_count() or 1) >= 2
     R = dict(quick=quick, machine=_machine(), config=dict(cfg, cuba=list(cfg["cuba"])), cuba_model=CUBA,
              benchmarks={}, compare={}, errors={})
     B = R["benchmarks"]
@@ -696,9 +722,19 @@ def run_suite(quick: bool = False, compare: bool = False, out_dir: str | Path = 
         ok = [w for w in whole if w[0] is not None]
         r["whole_s"] = min(w[1] for w in ok) if ok else None
         r["peak_rss_mb_oneshot"] = min(w[0]["peak_rss_mb"] for w in ok) if ok else None
+        if threads2:      # the same with 2 numba threads (Simulator(threads=2)), loop only
+            r2, _, err2 = run_worker(["--worker", "chip-cuba", str(path), str(steps), str(reps), "2"])
+            if r2 is not None and "loop_s" in r2:
+                r["loop_s_2threads"] = r2["loop_s"]
+                r["speedup_2threads"] = r["loop_s"] / r2["loop_s"]
+                r["same_spikes_2threads"] = r2["counters"] == r["counters"]
+            else:
+                r["loop_s_2threads"] = None
+                r["threads_note"] = err2 or r2.get("unsupported")
         B[key] = r
         log(f"  loop {r['loop_s']:.3f} s, {r['syn_events_per_s'] / 1e6:.1f} M ev/s, rate {r['rate_hz']:.2f} Hz, "
-            f"CV {r['cv_isi']:.2f}, overflows {r['overflow_total']}, whole {r['whole_s'] or float('nan'):.2f} s")
+            f"CV {r['cv_isi']:.2f}, overflows {r['overflow_total']}, whole {r['whole_s'] or float('nan'):.2f} s"
+            + (f", 2 threads {r['loop_s_2threads']:.3f} s" if r.get("loop_s_2threads") else ""))
 
     # delivery estimate: the same neurons without synapses (largest and smallest CUBA)
     # (done in-process: it only needs the kernel, which the chip workers already cached)
@@ -864,6 +900,11 @@ def format_table(R: dict) -> str:
             f"{_f(r['neuron_updates_per_s'] / 1e6, '7.0f')} {_f(r['ns_per_event'], '6.1f')} {_f(r['rate_hz'], '5.2f')} "
             f"{_f(r['cv_isi'], '4.2f')} {r['overflow_total']:>3} {_f(r['bytes_per_synapse'], '5.2f')} "
             f"{_f(r['bytes_per_neuron'], '5.0f')} {_f(r.get('peak_rss_mb_oneshot') or r.get('peak_rss_mb'), '6.0f')}")
+    th = [(k, r) for k, r in B.items() if r.get("loop_s_2threads")]
+    if th:
+        lines.append("numba threads (Simulator(threads=2)), loop s 1 -> 2 threads: " + ", ".join(
+            f"{k} {r['loop_s']:.3f} -> {r['loop_s_2threads']:.3f} ({r['speedup_2threads']:.2f}x"
+            f"{'' if r['same_spikes_2threads'] else ', COUNTERS DIFFER'})" for k, r in th))
     if "stdp" in B:
         s = B["stdp"]
         lines.append(f"stdp: chip: {s['chip']}")
@@ -924,7 +965,7 @@ def format_table(R: dict) -> str:
 def _worker_main(argv: list[str]) -> int:
     kind, rest = argv[0], argv[1:]
     if kind == "chip-cuba":
-        res = worker_chip_cuba(rest[0], int(rest[1]), int(rest[2]))
+        res = worker_chip_cuba(rest[0], int(rest[1]), int(rest[2]), int(rest[3]) if len(rest) > 3 else 1)
     elif kind == "chip1k":
         program, timings = _chip1k_program()
         res = measure_chip(program, timings, int(rest[0]), int(rest[1]))
