@@ -1,0 +1,306 @@
+"""Export: AER spike logs and per-core memory images, written atomically, read back identical.
+
+File layouts are documented in docs/file-formats.md. Bit-level packing is defined by
+``bitstring`` dtypes (``uint{n}``/``int{n}``) at the widths the chip declares, so an image
+holds exactly the bits a core would store.
+
+* :func:`write_aer` / :func:`read_aer`: a :class:`~neuromorph.network.SpikeLog` as
+  address-event words ``step << id_bits | gid``.
+* :func:`write_program` / :func:`read_program`: a compiled
+  :class:`~neuromorph.compiler.Program` as one image per core (neuron registers and initial
+  state of the core's neurons; the synapses stored in the core), plus the host-side
+  description (sources, probes, injections, scales, chip spec). Reading rebuilds the
+  register-level network and compiles it again, giving an identical program.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import struct
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from bitstring import Array
+
+from .compiler import IzhScale, LIFScale, Program, build_program
+from .errors import ParameterError
+from .hardware import ChipSpec, CoreSpec, EnergyModel
+from .network import (CurrentInjection, IzhikevichRegisters, LIFRegisters, Network, PoissonSpikes,
+                      ProjectionRegisters, RegularSpikes, SpikeLog, SpikeTimes, StateProbe)
+
+AER_MAGIC = b"NMAER\x00\x01\x00"
+PROGRAM_MAGIC = b"NMPROG\x01\x00"
+
+
+# --------------------------------------------------------------------------------------
+# container: magic | uint32 header length | JSON header | binary blobs (offsets in header)
+# --------------------------------------------------------------------------------------
+def _atomic_write(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _pack(magic: bytes, header: dict, blobs: list[bytes]) -> bytes:
+    offsets, pos = [], 0
+    for b in blobs:
+        offsets.append([pos, len(b)])
+        pos += len(b)
+    header = dict(header, blobs=offsets)
+    head = json.dumps(header, sort_keys=True).encode()
+    return magic + struct.pack("<I", len(head)) + head + b"".join(blobs)
+
+
+def _unpack(data: bytes, magic: bytes, what: str) -> tuple[dict, list[bytes]]:
+    if not data.startswith(magic):
+        raise ParameterError("file", data[:8], f"a {what} file starting with {magic!r}")
+    (n,) = struct.unpack_from("<I", data, len(magic))
+    start = len(magic) + 4
+    header = json.loads(data[start:start + n])
+    body = memoryview(data)[start + n:]
+    blobs = [bytes(body[a:a + size]) for a, size in header["blobs"]]
+    return header, blobs
+
+
+def _bits(values, dtype: str) -> bytes:
+    return Array(dtype, np.asarray(values, dtype=np.int64).tolist()).tobytes()
+
+
+def _unbits(blob: bytes, dtype: str, n: int) -> np.ndarray:
+    return np.array(Array.from_bytes(dtype, blob).tolist()[:n], dtype=np.int64)
+
+
+def _width(max_value: int) -> int:
+    return max(1, int(max_value).bit_length())
+
+
+# --------------------------------------------------------------------------------------
+# AER spike log
+# --------------------------------------------------------------------------------------
+def write_aer(log: SpikeLog, path: str | Path) -> None:
+    """Write ``log`` as address events: one ``uint(step_bits + id_bits)`` word per spike."""
+    step_bits = _width(max(log.n_steps - 1, int(log.steps.max(initial=0))))
+    id_bits = _width(max(log.n_neurons - 1, int(log.ids.max(initial=0))))
+    words = (log.steps.astype(np.int64) << id_bits) | log.ids.astype(np.int64)
+    header = {"format": "neuromorph-aer", "version": 1, "dt": log.dt, "n_steps": int(log.n_steps),
+              "step_bits": step_bits, "id_bits": id_bits, "n_events": int(words.size),
+              "populations": {k: list(v) for k, v in log.populations.items()},
+              "has_times": log.times is not None}
+    blobs = [_bits(words, f"uint{step_bits + id_bits}")]
+    if log.times is not None:
+        blobs.append(np.asarray(log.times, dtype="<f8").tobytes())
+    _atomic_write(path, _pack(AER_MAGIC, header, blobs))
+
+
+def read_aer(path: str | Path) -> SpikeLog:
+    h, blobs = _unpack(Path(path).read_bytes(), AER_MAGIC, "neuromorph AER")
+    words = _unbits(blobs[0], f"uint{h['step_bits'] + h['id_bits']}", h["n_events"])
+    ids = words & ((1 << h["id_bits"]) - 1)
+    steps = words >> h["id_bits"]
+    times = np.frombuffer(blobs[1], dtype="<f8").copy() if h["has_times"] else None
+    return SpikeLog(steps, ids, h["dt"], h["n_steps"], {k: tuple(v) for k, v in h["populations"].items()}, times)
+
+
+# --------------------------------------------------------------------------------------
+# Program images
+# --------------------------------------------------------------------------------------
+def _lif_fields(c: CoreSpec) -> list[tuple[str, str]]:
+    return [("du", f"uint{c.decay_bits}"), ("dv", f"uint{c.decay_bits}"), ("vth", f"uint{c.vth_bits}"),
+            ("bias_mant", f"int{c.bias_mant_bits}"), ("bias_exp", f"uint{max(1, c.bias_exp_bits)}"),
+            ("refractory_steps", f"uint{max(1, c.refractory_bits)}"), ("reset_u", "uint1"), ("reset_sub", "uint1"),
+            ("u_init", f"int{c.u_bits + 1}"), ("v_init", f"int{c.v_bits}")]
+
+
+def _izh_fields(c: CoreSpec) -> list[tuple[str, str]]:
+    s, p = f"int{c.izh_state_bits}", f"int{c.izh_prod_bits}"
+    return [("k2", p), ("k1", p), ("dt", p), ("adt", p), ("b", p), ("k0", s), ("c", s), ("d", s), ("v_peak", s),
+            ("bias", s), ("accommodation", "uint1"), ("v_init", s), ("u_init", s)]
+
+
+def _source_json(src) -> dict:
+    if isinstance(src, SpikeTimes):
+        return {"type": "SpikeTimes", "steps": src.steps.tolist(), "ids": src.ids.tolist()}
+    if isinstance(src, RegularSpikes):
+        return {"type": "RegularSpikes", "period": src.period, "start": src.start, "stagger": src.stagger}
+    rate = np.asarray(src.rate, dtype=float)
+    return {"type": "PoissonSpikes", "rate": rate.tolist(), "seed": int(src.seed)}
+
+
+def _source_from_json(d: dict):
+    if d["type"] == "SpikeTimes":
+        return SpikeTimes(np.array(d["steps"], np.int64), np.array(d["ids"], np.int64))
+    if d["type"] == "RegularSpikes":
+        return RegularSpikes(d["period"], d["start"], d["stagger"])
+    rate = d["rate"]
+    return PoissonSpikes(np.array(rate) if isinstance(rate, list) else rate, d["seed"])
+
+
+def write_program(program: Program, path: str | Path) -> None:
+    """Write ``program`` as per-core images plus its host-side description (atomic)."""
+    p, c = program, program.chip.core
+    reg = p.registers
+    blobs: list[bytes] = []
+
+    def blob(b: bytes) -> int:
+        blobs.append(b)
+        return len(blobs) - 1
+
+    # per-gid register view (from the register network, so every register is explicit)
+    n = p.n
+    kind = np.full(n, -1, np.int64)
+    lif = {f: np.zeros(n, np.int64) for f, _ in _lif_fields(c)}
+    izh = {f: np.zeros(n, np.int64) for f, _ in _izh_fields(c)}
+    pops = []
+    for pop in reg.populations.values():
+        sl = slice(pop.start, pop.stop)
+        m = pop.model
+        entry = {"name": pop.name, "size": pop.size}
+        if pop.is_source:
+            entry["source"] = _source_json(m)
+        elif isinstance(m, LIFRegisters):
+            kind[sl] = 0
+            for f, _ in _lif_fields(c):
+                val = {"reset_sub": m.reset_mode == "subtract"}.get(f, getattr(m, f, None))
+                lif[f][sl] = np.asarray(val, dtype=np.int64)
+            entry["model"] = "LIFRegisters"
+        else:
+            kind[sl] = 1
+            for f, _ in _izh_fields(c):
+                izh[f][sl] = np.asarray(getattr(m, f), dtype=np.int64)
+            entry["model"] = "IzhikevichRegisters"
+        pops.append(entry)
+
+    # synapses, stored in the core of their target; one "synapse format" per projection
+    fmt_bits = _width(max(len(reg.projections) - 1, 0))
+    syn = {"pre": [], "tgt": [], "w": [], "d": [], "fmt": []}
+    proj_meta = []
+    for i, pr in enumerate(reg.projections):
+        a, b = reg.populations[pr.pre], reg.populations[pr.post]
+        from .compiler import prepare_weights
+        w, mode = prepare_weights(pr.weight_mant, pr.sign_mode, pr.num_weight_bits, program.chip)
+        syn["pre"].append(pr.pre_idx + a.start)
+        syn["tgt"].append(pr.post_idx + b.start)
+        syn["w"].append(w)
+        syn["d"].append(np.asarray(pr.delay_steps, np.int64))
+        syn["fmt"].append(np.full(pr.pre_idx.size, i, np.int64))
+        proj_meta.append({"pre": pr.pre, "post": pr.post, "weight_exp": int(pr.weight_exp), "sign_mode": mode,
+                          "num_weight_bits": int(pr.num_weight_bits)})
+    cat = {k: (np.concatenate(v) if v else np.zeros(0, np.int64)) for k, v in syn.items()}
+    syn_core = p.core_of[cat["tgt"]] if cat["tgt"].size else np.zeros(0, np.int64)
+    gid_bits = _width(n - 1)
+    neuron_gids = np.nonzero(kind >= 0)[0]
+    cores = []
+    for core in range(p.n_cores):
+        g = neuron_gids[p.core_of[neuron_gids] == core]
+        lif_g, izh_g = g[kind[g] == 0], g[kind[g] == 1]
+        sel = syn_core == core
+        img = {"core": core, "n_neurons": int(g.size), "gids": blob(_bits(g, f"uint{gid_bits}")),
+               "kinds": blob(_bits(kind[g], "uint1")),
+               "n_lif": int(lif_g.size), "n_izh": int(izh_g.size), "n_synapses": int(sel.sum())}
+        img["lif"] = {f: blob(_bits(lif[f][lif_g], dt)) for f, dt in _lif_fields(c)}
+        img["izh"] = {f: blob(_bits(izh[f][izh_g], dt)) for f, dt in _izh_fields(c)}
+        img["syn"] = {
+            "src": blob(_bits(cat["pre"][sel], f"uint{gid_bits}")),
+            "tgt": blob(_bits(np.searchsorted(g, cat["tgt"][sel]), f"uint{c.synapse_index_bits}")),
+            "w": blob(_bits(cat["w"][sel], f"int{c.weight_bits + 1}")),
+            "d": blob(_bits(cat["d"][sel], f"uint{max(1, c.delay_bits)}")),
+            "fmt": blob(_bits(cat["fmt"][sel], f"uint{fmt_bits}")),
+        }
+        cores.append(img)
+
+    inj = [{"population": i.population, "indices": i.indices.tolist(), "start": int(i.start),
+            "shape": list(i.values.shape), "values": blob(np.asarray(i.values, "<i8").tobytes())}
+           for i in reg.injections]
+    scales = {}
+    for name, (start, size) in p.populations.items():
+        if kind[start] >= 0 and p.v_scale[start] != 1.0:
+            scales[name] = {"kind": "izh" if kind[start] == 1 else "lif", "v_per_lsb": float(p.v_scale[start]),
+                            "v_origin": float(p.v_origin[start]), "a_per_lsb": float(p.u_scale[start])}
+    header = {
+        "format": "neuromorph-program", "version": 1, "dt": reg.dt, "name": reg.name,
+        "chip": dataclasses.asdict(p.chip), "loihi_compat": p.loihi_compat, "gid_bits": gid_bits,
+        "fmt_bits": fmt_bits, "populations": pops, "projections": proj_meta, "cores": cores,
+        "probes": [{"population": pr.population, "indices": pr.indices.tolist(), "variables": list(pr.variables)}
+                   for pr in reg.probes],
+        "injections": inj, "scales": scales,
+        "report": {"parameters": p.report.parameters, "cores": p.report.cores, "notes": p.report.notes},
+    }
+    _atomic_write(path, _pack(PROGRAM_MAGIC, header, blobs))
+
+
+def read_program(path: str | Path) -> Program:
+    """Read a program image and rebuild the identical :class:`Program`."""
+    from .compiler import CompileReport
+
+    h, blobs = _unpack(Path(path).read_bytes(), PROGRAM_MAGIC, "neuromorph program")
+    ch = h["chip"]
+    chip = ChipSpec(name=ch["name"], n_cores=ch["n_cores"], core=CoreSpec(**ch["core"]),
+                    energy=EnergyModel(**ch["energy"]))
+    c = chip.core
+    net = Network(dt=h["dt"], name=h["name"])
+    # per-gid registers from the core images
+    n_total = sum(pop["size"] for pop in h["populations"])
+    lif = {f: np.zeros(n_total, np.int64) for f, _ in _lif_fields(c)}
+    izh = {f: np.zeros(n_total, np.int64) for f, _ in _izh_fields(c)}
+    pre, tgt, w, d, fmt = [], [], [], [], []
+    for img in h["cores"]:
+        nn = img["n_neurons"]
+        kinds = _unbits(blobs[img["kinds"]], "uint1", nn)
+        gids = _unbits(blobs[img["gids"]], f"uint{h['gid_bits']}", nn)
+        for f, dt in _lif_fields(c):
+            lif[f][gids[kinds == 0]] = _unbits(blobs[img["lif"][f]], dt, img["n_lif"])
+        for f, dt in _izh_fields(c):
+            izh[f][gids[kinds == 1]] = _unbits(blobs[img["izh"][f]], dt, img["n_izh"])
+        s, ns = img["syn"], img["n_synapses"]
+        pre.append(_unbits(blobs[s["src"]], f"uint{h['gid_bits']}", ns))
+        tgt.append(gids[_unbits(blobs[s["tgt"]], f"uint{c.synapse_index_bits}", ns)])
+        w.append(_unbits(blobs[s["w"]], f"int{c.weight_bits + 1}", ns))
+        d.append(_unbits(blobs[s["d"]], f"uint{max(1, c.delay_bits)}", ns))
+        fmt.append(_unbits(blobs[s["fmt"]], f"uint{h['fmt_bits']}", ns))
+    for pop in h["populations"]:
+        start = net.n_neurons
+        sl = slice(start, start + pop["size"])
+        if "source" in pop:
+            net.add_source(pop["name"], pop["size"], _source_from_json(pop["source"]))
+        elif pop["model"] == "LIFRegisters":
+            L = {f: lif[f][sl] for f in lif}
+            net.add_population(pop["name"], pop["size"], LIFRegisters(
+                du=int(L["du"][0]), dv=int(L["dv"][0]), vth=int(L["vth"][0]), bias_mant=L["bias_mant"],
+                bias_exp=L["bias_exp"], refractory_steps=int(L["refractory_steps"][0]), reset_u=bool(L["reset_u"][0]),
+                reset_mode="subtract" if L["reset_sub"][0] else "zero", u_init=L["u_init"], v_init=L["v_init"]))
+        else:
+            Z = {f: izh[f][sl] for f in izh}
+            scalars = {f: int(Z[f][0]) for f in ("k2", "k1", "k0", "dt", "adt", "b", "c", "d", "v_peak", "bias")}
+            net.add_population(pop["name"], pop["size"], IzhikevichRegisters(
+                **scalars, accommodation=bool(Z["accommodation"][0]), v_init=Z["v_init"], u_init=Z["u_init"]))
+    cat = lambda xs: np.concatenate(xs) if xs else np.zeros(0, np.int64)  # noqa: E731
+    pre, tgt, w, d, fmt = (cat(x) for x in (pre, tgt, w, d, fmt))
+    for i, meta in enumerate(h["projections"]):
+        m = fmt == i
+        a, b = net.populations[meta["pre"]], net.populations[meta["post"]]
+        net.projections.append(ProjectionRegisters(meta["pre"], meta["post"], pre[m] - a.start, tgt[m] - b.start,
+                                                   w[m], d[m], meta["weight_exp"], meta["sign_mode"],
+                                                   meta["num_weight_bits"]))
+    net.probes = [StateProbe(pr["population"], np.array(pr["indices"], np.int64), tuple(pr["variables"]))
+                  for pr in h["probes"]]
+    net.injections = [CurrentInjection(i["population"], np.array(i["indices"], np.int64),
+                                       np.frombuffer(blobs[i["values"]], "<i8").reshape(i["shape"]).copy(), i["start"])
+                      for i in h["injections"]]
+    scales = {name: (IzhScale if s["kind"] == "izh" else LIFScale)(s["v_per_lsb"], s["v_origin"], s["a_per_lsb"])
+              for name, s in h["scales"].items()}
+    report = CompileReport(h["report"]["parameters"], [], h["report"]["notes"])
+    return build_program(net, chip, h["loihi_compat"], scales, report)
