@@ -52,6 +52,16 @@ def _trunc(x, k):
     return (x + ((x >> 63) & ((np.int64(1) << k) - 1))) >> k
 
 
+@njit(cache=True, inline="always")
+def _deliver(ring, g, acc_hi, acc_lo):
+    """Phase 1 for one neuron: read and clear its ring slot, saturate to the accumulator (§3.3)."""
+    a = ring[g]
+    ring[g] = 0
+    if a > acc_hi or a < acc_lo:
+        return min(max(a, acc_lo), acc_hi), F_ACC
+    return a, 0
+
+
 @njit(cache=True)
 def _integrate(ring, ext, u, v, ref, fu, fv, vth_eff, bias, ref_steps, reset_u, reset_sub, flag,
                decay_bits, u_half, v_max, acc_hi, acc_lo, input_shift):
@@ -64,12 +74,7 @@ def _integrate(ring, ext, u, v, ref, fu, fv, vth_eff, bias, ref_steps, reset_u, 
     """
     u_full = u_half + u_half
     for g in range(u.size):
-        a = ring[g]
-        ring[g] = 0
-        f = 0
-        if a > acc_hi or a < acc_lo:
-            a = min(max(a, acc_lo), acc_hi)
-            f = 2
+        a, f = _deliver(ring, g, acc_hi, acc_lo)
         u1 = _trunc(u[g] * fu[g], decay_bits) + (a << input_shift)
         if u1 > u_half:
             u1 -= u_full
@@ -120,12 +125,7 @@ def _integrate_izh(ring, ext, u, v, k2, k1, k0, dt, adt, b, c, d, v_peak, bias, 
     """Deliver + integrate a range of integer Izhikevich neurons (§2b), given as array slices."""
     c65 = np.int64(65) << F
     for g in range(u.size):
-        a = ring[g]
-        ring[g] = 0
-        f = 0
-        if a > acc_hi or a < acc_lo:
-            a = min(max(a, acc_lo), acc_hi)
-            f = F_ACC
+        a, f = _deliver(ring, g, acc_hi, acc_lo)
         I = bias[g] + ext[g] + (a << input_shift)
         ext[g] = 0
         V = v[g]

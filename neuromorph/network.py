@@ -576,6 +576,20 @@ class Network:
         pre_i, post_i = _coo(pre_idx, post_idx, pre.size, post.size, context)
         return pre_i, post_i, None
 
+    def _synapses(self, pre, post, weight, weight_name, units, matrix, p, seed, pre_idx, post_idx):
+        """Shared part of connect/connect_registers: (context, pre_idx, post_idx, weight values)."""
+        ctx = f"projection {pre}->{post}"
+        a, b = self._pop(pre, "pre"), self._pop(post, "post")
+        if b.is_source:
+            raise ParameterError("post", post, "a neuron population (sources have no inputs)", ctx)
+        pre_i, post_i, w_m = self._topology(a, b, matrix=matrix, p=p, seed=seed, pre_idx=pre_idx,
+                                            post_idx=post_idx, context=ctx)
+        if weight is None:
+            if w_m is None:
+                raise ParameterError(weight_name, None, f"{units} (scalar or one per synapse)", ctx)
+            weight = w_m
+        return ctx, pre_i, post_i, weight
+
     def connect(self, pre: str, post: str, weight=None, delay: float | np.ndarray | None = None, *,
                 matrix=None, p: float | None = None, seed: int | None = None,
                 pre_idx=None, post_idx=None, plasticity: STDP | None = None) -> Projection:
@@ -585,16 +599,8 @@ class Network:
         are synapses and, unless ``weight`` is given, their weights), ``p`` with ``seed``
         (independent Bernoulli), or ``pre_idx``/``post_idx`` arrays.
         """
-        ctx = f"projection {pre}->{post}"
-        a, b = self._pop(pre, "pre"), self._pop(post, "post")
-        if b.is_source:
-            raise ParameterError("post", post, "a neuron population (sources have no inputs)", ctx)
-        pre_i, post_i, w_m = self._topology(a, b, matrix=matrix, p=p, seed=seed, pre_idx=pre_idx,
-                                            post_idx=post_idx, context=ctx)
-        if weight is None:
-            if w_m is None:
-                raise ParameterError("weight", None, "amperes (scalar or one per synapse)", ctx)
-            weight = w_m
+        ctx, pre_i, post_i, weight = self._synapses(pre, post, weight, "weight", "amperes", matrix, p, seed,
+                                                    pre_idx, post_idx)
         w = _per_synapse("weight", np.asarray(weight, dtype=float), pre_i.size, ctx).astype(float)
         if not np.all(np.isfinite(w)):
             raise ParameterError("weight", w[~np.isfinite(w)][0], "finite amperes", ctx)
@@ -611,18 +617,11 @@ class Network:
                           p: float | None = None, seed: int | None = None, pre_idx=None,
                           post_idx=None) -> ProjectionRegisters:
         """Connect in hardware integers (weight mantissas, exponent, delays in extra steps)."""
-        ctx = f"projection {pre}->{post}"
-        a, b = self._pop(pre, "pre"), self._pop(post, "post")
-        if b.is_source:
-            raise ParameterError("post", post, "a neuron population (sources have no inputs)", ctx)
         if sign_mode not in (None, "mixed", "excitatory", "inhibitory"):
-            raise ParameterError("sign_mode", sign_mode, "None, 'mixed', 'excitatory' or 'inhibitory'", ctx)
-        pre_i, post_i, w_m = self._topology(a, b, matrix=matrix, p=p, seed=seed, pre_idx=pre_idx,
-                                            post_idx=post_idx, context=ctx)
-        if weight_mant is None:
-            if w_m is None:
-                raise ParameterError("weight_mant", None, "integers (scalar or one per synapse)", ctx)
-            weight_mant = w_m
+            raise ParameterError("sign_mode", sign_mode, "None, 'mixed', 'excitatory' or 'inhibitory'",
+                                 f"projection {pre}->{post}")
+        ctx, pre_i, post_i, weight_mant = self._synapses(pre, post, weight_mant, "weight_mant", "integers", matrix, p,
+                                                         seed, pre_idx, post_idx)
         w = check_integer("weight_mant", _per_synapse("weight_mant", weight_mant, pre_i.size, ctx), ctx)
         d = check_integer("delay_steps", _per_synapse("delay_steps", delay_steps, pre_i.size, ctx), ctx)
         proj = ProjectionRegisters(pre, post, pre_i, post_i, w, d, int(weight_exp), sign_mode, int(num_weight_bits))

@@ -15,6 +15,17 @@ from neuromorph.simulator import Simulator
 from oracle import run_oracle
 
 
+def assert_matches_oracle(sim, ref, counters):
+    """Every spike, every probed u and v of every step, and the named overflow counts agree."""
+    got = list(zip(sim.spikes.steps.tolist(), sim.spikes.ids.tolist()))
+    assert got == ref["spikes"]
+    cols = sim.program.probe_gids
+    assert np.array_equal(sim.traces.data["u"], ref["u"][:, cols])
+    assert np.array_equal(sim.traces.data["v"], ref["v"][:, cols])
+    counts = sim.counter_table()
+    assert [int(counts[k].sum()) for k in counters] == [ref["counts"][k.upper()] for k in counters]
+
+
 def edgy(lo, hi, *edges):
     return st.one_of(st.sampled_from([lo, hi, *edges]), st.integers(lo, hi))
 
@@ -86,15 +97,7 @@ def networks(draw):
 def test_kernel_matches_oracle_bit_for_bit(case, n_steps, threads):
     net, chip = case
     sim = Simulator(net, chip=chip.with_core(max_neurons=3), strict=False, threads=threads).run(n_steps)
-    ref = run_oracle(net, n_steps, chip)
-    got = list(zip(sim.spikes.steps.tolist(), sim.spikes.ids.tolist()))
-    assert got == ref["spikes"]
-    cols = sim.program.probe_gids
-    assert np.array_equal(sim.traces.data["u"], ref["u"][:, cols])
-    assert np.array_equal(sim.traces.data["v"], ref["v"][:, cols])
-    counts = sim.counter_table()
-    assert [int(counts[k].sum()) for k in ("u_wrap", "v_sat", "acc_sat")] == \
-        [ref["counts"][k] for k in ("U_WRAP", "V_SAT", "ACC_SAT")]
+    assert_matches_oracle(sim, run_oracle(net, n_steps, chip), ("u_wrap", "v_sat", "acc_sat"))
 
 
 # -- integer Izhikevich ------------------------------------------------------------------------
@@ -144,12 +147,4 @@ def izh_networks(draw):
 def test_izhikevich_kernel_matches_oracle(case, n_steps):
     net, chip = case
     sim = Simulator(net, chip=chip, strict=False).run(n_steps)
-    ref = run_oracle(net, n_steps, chip)
-    got = list(zip(sim.spikes.steps.tolist(), sim.spikes.ids.tolist()))
-    assert got == ref["spikes"]
-    cols = sim.program.probe_gids
-    assert np.array_equal(sim.traces.data["u"], ref["u"][:, cols])
-    assert np.array_equal(sim.traces.data["v"], ref["v"][:, cols])
-    counts = sim.counter_table()
-    assert [int(counts[k].sum()) for k in ("v_sat", "u_sat", "prod_sat", "acc_sat")] == \
-        [ref["counts"][k] for k in ("V_SAT", "U_SAT", "PROD_SAT", "ACC_SAT")]
+    assert_matches_oracle(sim, run_oracle(net, n_steps, chip), ("v_sat", "u_sat", "prod_sat", "acc_sat"))
