@@ -1090,7 +1090,9 @@ def write_validation_table(doc: Path, tbl: str, header: str) -> None:
         b = text.index(VALIDATION_END) + len(VALIDATION_END)
         text = text[:a] + block + text[b:]
     else:
-        text = text.rstrip("\n") + "\n\n## Chip vs reference: `neuromorph compare --all`\n\n" + block + "\n"
+        text = (text.rstrip("\n") + "\n\n## Chip vs reference: `neuromorph compare --all`\n\n"
+                "Metrics, tolerances and output folders: [docs/compare.md](compare.md); derived chip-vs-float "
+                "error bounds: [docs/error-bounds.md](error-bounds.md).\n\n" + block + "\n")
     doc.parent.mkdir(parents=True, exist_ok=True)
     doc.write_text(text)
 
