@@ -49,7 +49,7 @@ class CoreSpec:
         limits = {
             "max_neurons": (1, 1 << 24), "max_fan_in_axons": (1, 1 << 24), "max_fan_out_axons": (1, 1 << 24),
             "synapse_memory_bits": (1, 1 << 40), "synapse_index_bits": (1, 32), "delay_bits": (0, 10),
-            "u_bits": (8, 40), "v_bits": (8, 40), "acc_bits": (4, 40), "decay_bits": (1, 16),
+            "u_bits": (8, 31), "v_bits": (8, 32), "acc_bits": (4, 32), "decay_bits": (1, 16),
             "du_offset": (0, 1), "vth_bits": (1, 32), "vth_shift": (0, 16), "input_shift": (0, 16),
             "bias_mant_bits": (2, 32), "bias_exp_bits": (0, 5), "weight_bits": (1, 16),
             "weight_exp_min": (-16, 0), "weight_exp_max": (0, 16), "refractory_bits": (0, 16),
@@ -61,6 +61,9 @@ class CoreSpec:
             v = getattr(self, f.name)
             if not isinstance(v, int) or not lo <= v <= hi:
                 raise ParameterError(f.name, v, f"an integer in [{lo}, {hi}]", "CoreSpec")
+        if self.acc_bits - 1 + self.input_shift > 29:       # keeps u (int32 state) from overflowing
+            raise ParameterError("acc_bits", self.acc_bits, f"<= {30 - self.input_shift} (acc_bits - 1 + input_shift "
+                                 "<= 29, so the aligned input fits the 32-bit u register)", "CoreSpec")
         if self.izh_frac_bits > self.izh_state_bits - 8:
             raise ParameterError("izh_frac_bits", self.izh_frac_bits,
                                  f"<= izh_state_bits - 8 = {self.izh_state_bits - 8} (v needs 8 integer bits)", "CoreSpec")

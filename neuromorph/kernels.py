@@ -63,45 +63,36 @@ def _deliver(ring, g, acc_hi, acc_lo):
 
 
 @njit(cache=True)
-def _integrate(ring, ext, u, v, ref, fu, fv, vth_eff, bias, ref_steps, reset_u, reset_sub, flag,
+def _integrate(ring, ext, u, v, ref, bias, flag, fu, fv, vth_eff, ref_steps, reset_u, reset_sub,
                decay_bits, u_half, v_max, acc_hi, acc_lo, input_shift):
-    """Deliver + integrate one contiguous range of neurons (§2), given as array slices.
+    """Deliver + integrate one population's range of LIF neurons (§2), given as array slices.
 
-    Writes flag bits: 1 spike, 2 acc saturation, 4 u wrap, 8 v saturation. The common path
-    is straight-line integer arithmetic; wraps, saturations, refractoriness and spikes are
-    rare branches. (Indices run over ``range(size)`` so numba emits no negative-index
-    wraparound code.) Same arithmetic as the oracle.
+    Registers that are per population (fu, fv, vth_eff, ref_steps, reset flags) come as
+    scalars; state is int32, arithmetic int64. The body is straight-line selects so LLVM can
+    vectorise it; flag bits: 1 spike, 2 acc saturation, 4 u wrap, 8 v saturation.
+    (Indices run over ``range(size)``, so numba emits no negative-index wraparound code.)
     """
     u_full = u_half + u_half
     for g in range(u.size):
-        a, f = _deliver(ring, g, acc_hi, acc_lo)
-        u1 = _trunc(u[g] * fu[g], decay_bits) + (a << input_shift)
-        if u1 > u_half:
-            u1 -= u_full
-            f |= 4
-        elif u1 <= -u_half:
-            u1 += u_full
-            f |= 4
-        if ref[g] > 0:                       # refractory: v frozen, no spike
-            ext[g] = 0
-            ref[g] -= 1
-            u[g] = u1
-            flag[g] = f
-            continue
-        v1 = _trunc(v[g] * fv[g], decay_bits) + u1 + bias[g] + ext[g]
-        if v1 > v_max or v1 < -v_max:
-            v1 = min(max(v1, -v_max), v_max)
-            f |= 8
-        if v1 > vth_eff[g]:
-            f |= 1
-            v1 = v1 - vth_eff[g] if reset_sub[g] else 0
-            if reset_u[g]:
-                u1 = 0
-            ref[g] = ref_steps[g]
-        u[g] = u1
-        v[g] = v1
+        a0 = ring[g]
+        ring[g] = 0
+        a = min(max(a0, acc_lo), acc_hi)
+        u0 = _trunc(np.int64(u[g]) * fu, decay_bits) + (a << input_shift)
+        u1 = u0 - u_full if u0 > u_half else u0
+        u1 = u1 + u_full if u1 <= -u_half else u1
+        r = np.int64(ref[g])
+        vg = np.int64(v[g])
+        v0 = _trunc(vg * fv, decay_bits) + u1 + bias[g] + ext[g]
         ext[g] = 0
-        flag[g] = f
+        v1 = min(max(v0, -v_max), v_max)
+        live = r <= 0                        # refractory: v frozen, no spike
+        sp = (v1 > vth_eff) & live
+        vn = (v1 - vth_eff) * reset_sub if sp else v1
+        v[g] = vn if live else vg
+        u[g] = u1 * (1 - reset_u) if sp else u1
+        ref[g] = ref_steps if sp else max(r - 1, 0)
+        flag[g] = (np.uint8(sp) | (np.uint8(a != a0) << 1) | (np.uint8(u1 != u0) << 2)
+                   | (np.uint8((v1 != v0) & live) << 3))
 
 
 @njit(cache=True, inline="always")
@@ -162,7 +153,7 @@ def _integrate_izh(ring, ext, u, v, k2, k1, k0, dt, adt, b, c, d, v_peak, bias, 
                 f |= F_USAT
         u[g] = U1
         v[g] = V1
-        flag[g] = f
+        flag[g] = np.uint8(f)
 
 
 @njit(cache=True)
@@ -172,21 +163,15 @@ def _integrate_range(r, ranges, base, ring, ext_now, u, v, ref, fu, fv, vth_eff,
                      izh_F, izh_P, izh_plim, izh_slim):
     """Integrate row ``r`` of ``ranges`` ([start, stop, kind]) with the rule of its kind."""
     a, b = ranges[r, 0], ranges[r, 1]
-    if ranges[r, 2] == KIND_LIF:
-        _integrate(ring[base + a:base + b], ext_now[a:b], u[a:b], v[a:b], ref[a:b], fu[a:b], fv[a:b],
-                   vth_eff[a:b], bias[a:b], ref_steps[a:b], reset_u[a:b], reset_sub[a:b], flag[a:b],
+    if ranges[r, 2] == KIND_LIF:       # columns 3..8: fu, fv, vth_eff, ref_steps, reset_u, reset_sub
+        _integrate(ring[base + a:base + b], ext_now[a:b], u[a:b], v[a:b], ref[a:b], bias[a:b], flag[a:b],
+                   ranges[r, 3], ranges[r, 4], ranges[r, 5], ranges[r, 6], ranges[r, 7], ranges[r, 8],
                    decay_bits, u_half, v_max, acc_hi, acc_lo, input_shift)
     else:
         _integrate_izh(ring[base + a:base + b], ext_now[a:b], u[a:b], v[a:b], izh_k2[a:b], izh_k1[a:b],
                        izh_k0[a:b], izh_dt[a:b], izh_adt[a:b], izh_b[a:b], izh_c[a:b], izh_d[a:b],
                        izh_vpeak[a:b], izh_bias[a:b], izh_accom[a:b], flag[a:b],
                        izh_F, izh_P, izh_plim, izh_slim, acc_hi, acc_lo, input_shift)
-
-
-@njit(cache=True)
-def _integrate_all(ranges, *args):
-    for r in range(ranges.shape[0]):
-        _integrate_range(r, ranges, *args)
 
 
 @njit(cache=True, parallel=True)
@@ -270,7 +255,7 @@ def run_steps(k0, n_steps,
               proj_wexp, proj_part_off, proj_post_start, proj_post_size,
               partial, part_mark, t_idx, t_pos, t_shift,
               src_ptr, src_ids, fire, pois_gid, pois_key, pois_thr, pois_hit,
-              spk_step, spk_id, n_spk_io, ranges, flag, ext_now, ext_gid, ext_val,
+              spk_step, spk_id, n_spk_io, ranges, flag, flag64, fire64, ext_now, ext_gid, ext_val,
               izh_k2, izh_k1, izh_k0, izh_dt, izh_adt, izh_b, izh_c, izh_d, izh_vpeak, izh_bias, izh_accom,
               izh_F, izh_P, izh_plim, izh_slim, nthreads, has_negexp,
               probe_gids, tr_u, tr_v,
@@ -313,31 +298,40 @@ def run_steps(k0, n_steps,
                                reset_sub, flag, izh_k2, izh_k1, izh_k0, izh_dt, izh_adt, izh_b, izh_c, izh_d,
                                izh_vpeak, izh_bias, izh_accom, decay_bits, u_half, v_max, acc_hi, acc_lo,
                                input_shift, izh_F, izh_P, izh_plim, izh_slim)
-        else:
-            _integrate_all(ranges, base, ring, ext_now, u, v, ref, fu, fv, vth_eff, bias, ref_steps, reset_u,
-                           reset_sub, flag, izh_k2, izh_k1, izh_k0, izh_dt, izh_adt, izh_b, izh_c, izh_d,
-                           izh_vpeak, izh_bias, izh_accom, decay_bits, u_half, v_max, acc_hi, acc_lo,
-                           input_shift, izh_F, izh_P, izh_plim, izh_slim)
-        for g in range(N):      # spikes in ascending id; overflow accounting
-            f = flag[g] | fire[g]
-            if f:
-                if f & F_SPIKE:
-                    spk_step[n_spk] = k
-                    spk_id[n_spk] = g
-                    n_spk += 1
-                if f > 1:
-                    if f & F_ACC:
-                        _overflow(counters, first_ovf, core_of[g], ACC_SAT, g, k)
-                    if f & F_UWRAP:
-                        _overflow(counters, first_ovf, core_of[g], U_WRAP, g, k)
-                    if f & F_VSAT:
-                        _overflow(counters, first_ovf, core_of[g], V_SAT, g, k)
-                    if f & F_USAT:
-                        _overflow(counters, first_ovf, core_of[g], U_SAT, g, k)
-                    if f & F_PROD:
-                        _overflow(counters, first_ovf, core_of[g], PROD_SAT, g, k)
-                flag[g] = 0
-                fire[g] = 0
+        else:           # serial: call the leaf integrators directly (each call level costs refcounts)
+            for r in range(ranges.shape[0]):
+                a, b = ranges[r, 0], ranges[r, 1]
+                if ranges[r, 2] == KIND_LIF:
+                    _integrate(ring[base + a:base + b], ext_now[a:b], u[a:b], v[a:b], ref[a:b], bias[a:b], flag[a:b],
+                               ranges[r, 3], ranges[r, 4], ranges[r, 5], ranges[r, 6], ranges[r, 7], ranges[r, 8],
+                               decay_bits, u_half, v_max, acc_hi, acc_lo, input_shift)
+                else:
+                    _integrate_izh(ring[base + a:base + b], ext_now[a:b], u[a:b], v[a:b], izh_k2[a:b], izh_k1[a:b],
+                                   izh_k0[a:b], izh_dt[a:b], izh_adt[a:b], izh_b[a:b], izh_c[a:b], izh_d[a:b],
+                                   izh_vpeak[a:b], izh_bias[a:b], izh_accom[a:b], flag[a:b],
+                                   izh_F, izh_P, izh_plim, izh_slim, acc_hi, acc_lo, input_shift)
+        for w in range(flag64.size):      # spikes in ascending id; overflow accounting (8 ids per word)
+            if flag64[w] | fire64[w]:
+                for g in range(8 * w, 8 * w + 8):
+                    f = flag[g] | fire[g]
+                    if f:
+                        if f & F_SPIKE:
+                            spk_step[n_spk] = k
+                            spk_id[n_spk] = g
+                            n_spk += 1
+                        if f > 1:
+                            if f & F_ACC:
+                                _overflow(counters, first_ovf, core_of[g], ACC_SAT, g, k)
+                            if f & F_UWRAP:
+                                _overflow(counters, first_ovf, core_of[g], U_WRAP, g, k)
+                            if f & F_VSAT:
+                                _overflow(counters, first_ovf, core_of[g], V_SAT, g, k)
+                            if f & F_USAT:
+                                _overflow(counters, first_ovf, core_of[g], U_SAT, g, k)
+                            if f & F_PROD:
+                                _overflow(counters, first_ovf, core_of[g], PROD_SAT, g, k)
+                        flag[g] = 0
+                        fire[g] = 0
         # -- phase 3: route --------------------------------------------------------------
         for d in range(D):
             slot_off[d] = np.uint64(((k + 1 + d) % D) * N)

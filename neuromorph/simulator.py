@@ -55,13 +55,14 @@ class Simulator:
             raise ParameterError("threads", threads, "an integer >= 1")
         self.threads = int(threads)
         if self.threads > 1:          # finer rows so threads share the neurons
-            rows = [(a, min(b, a + c), kind) for lo, hi, kind in p.ranges for a in range(lo, hi, 2048)
-                    for b, c in [(hi, 2048)]]
-            self._ranges = np.array(rows, np.int64).reshape(-1, 3)
+            rows = [(a, min(hi, a + 2048), kind) for lo, hi, kind in p.ranges for a in range(lo, hi, 2048)]
         else:
-            self._ranges = p.ranges
-        self.u = p.u0.copy()
-        self.v = p.v0.copy()
+            rows = [tuple(r) for r in p.ranges]
+        # per-population LIF registers as scalars: [start, stop, kind, fu, fv, vth_eff, ref_steps, reset_u, reset_sub]
+        self._ranges = np.array([(a, b, kind, p.fu[a], p.fv[a], p.vth_eff[a], p.ref_steps[a], p.reset_u[a],
+                                  p.reset_sub[a]) for a, b, kind in rows], np.int64).reshape(-1, 9)
+        self.u = p.u0.astype(np.int32)            # state is int32 (widths <= 31/32 bits, checked by CoreSpec)
+        self.v = p.v0.astype(np.int32)
         self.ref = np.zeros(p.n, np.int32)
         self.ring = np.zeros(p.D * p.n, np.int64)
         self.counters = np.zeros((p.n_cores + 1, len(_COUNTER_NAMES)), np.int64)
@@ -72,10 +73,11 @@ class Simulator:
         self._t_idx = np.zeros(p.part_size, np.int64)
         self._t_pos = np.zeros(p.part_size, np.int64)
         self._t_shift = np.zeros(p.part_size, np.int64)
-        self._fire = np.zeros(p.n, np.uint8)
+        padded = -(-p.n // 8) * 8                 # flags are scanned 8 ids (one uint64) at a time
+        self._fire = np.zeros(padded, np.uint8)
         self._first_ovf = np.full(3, -1, np.int64)
         self._pois = self._poisson_tables()
-        self._flag = np.zeros(p.n, np.int64)
+        self._flag = np.zeros(padded, np.uint8)
         self._ext_now = np.zeros(p.n, np.int64)
         self._ext_gid = (np.concatenate([g for g, _, _ in p.injections]) if p.injections
                          else np.zeros(0, np.int64)).astype(np.int64)
@@ -161,7 +163,8 @@ class Simulator:
                     p.proj_wexp, p.proj_part_off, p.proj_post_start, p.proj_post_size,
                     self._partial, self._part_mark, self._t_idx, self._t_pos, self._t_shift,
                     src_ptr[done:], src_ids, self._fire, *self._pois,
-                    self._spk_step, self._spk_id, self._n_spk, self._ranges, self._flag, self._ext_now, self._ext_gid,
+                    self._spk_step, self._spk_id, self._n_spk, self._ranges, self._flag,
+                    self._flag.view(np.uint64), self._fire.view(np.uint64), self._ext_now, self._ext_gid,
                     ext_val[done:], *(p.izh[f] for f in ("k2", "k1", "k0", "dt", "adt", "b", "c", "d", "v_peak", "bias")),
                     p.izh_accom, c.izh_frac_bits, c.izh_coef_frac_bits, (1 << (c.izh_prod_bits - 1)) - 1,
                     (1 << (c.izh_state_bits - 1)) - 1, self.threads, bool(np.any(p.proj_wexp < 0)),
