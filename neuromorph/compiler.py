@@ -287,7 +287,8 @@ class Program:
     row = ``n_cores`` for sources). Synapses: CSR by source — ``axon_ptr[g]..axon_ptr[g+1]``
     index segments; segment ``s`` holds synapses ``seg_ptr[s]..seg_ptr[s+1]`` of projection
     ``seg_proj[s]`` into core ``seg_core[s]``; each synapse has ``syn_tgt``, ``syn_w``
-    (prepared mantissa), ``syn_d`` (extra delay).
+    (one byte: the prepared mantissa without its always-zero low bits, read per
+    ``proj_wkind``; the dropped bits are in ``proj_wexp``), ``syn_d`` (extra delay).
     """
 
     chip: ChipSpec
@@ -314,7 +315,8 @@ class Program:
     syn_tgt: np.ndarray
     syn_w: np.ndarray
     syn_d: np.ndarray
-    proj_wexp: np.ndarray
+    proj_wexp: np.ndarray       # effective exponent: weight_exp + the LSBs dropped from the stored weight
+    proj_wkind: np.ndarray      # how a stored weight reads: 0 unsigned, 1 negated unsigned, 2 int8, 3 raw int16
     proj_part_off: np.ndarray
     proj_post_start: np.ndarray
     proj_post_size: np.ndarray
@@ -342,7 +344,7 @@ class Program:
     def table_bytes(self) -> int:
         """Bytes held by the synapse and axon tables."""
         return sum(a.nbytes for a in (self.axon_ptr, self.seg_ptr, self.seg_proj, self.seg_core,
-                                      self.syn_tgt, self.syn_w, self.syn_d))
+                                      self.syn_tgt, self.syn_w, self.syn_d, self.proj_wexp, self.proj_wkind))
 
 
 def _check_lif_registers(name: str, m: LIFRegisters, size: int, chip: ChipSpec, loihi_compat: bool):
@@ -368,6 +370,27 @@ def _check_lif_registers(name: str, m: LIFRegisters, size: int, chip: ChipSpec, 
         if used:
             raise ParameterError(used[0], getattr(m, used[0]), "off (0 / False / 'zero') in Loihi-compatibility mode",
                                  name)
+
+
+def _weight_storage(w_g, p_g, modes, nbits, wexp, chip):
+    """Store each prepared mantissa in one byte when weight_bits <= 8 (else raw int16).
+
+    A prepared mantissa w of a projection with sign mode m and truncation k is a multiple
+    of 2**k, so it is kept as s = w >> k (excitatory: uint8 s; inhibitory: uint8 -s; mixed:
+    int8 s in a uint8) and read back as s << (weight_exp + k). Since sum(w) = 2**k sum(s), the
+    per-step floor of negative exponents is unchanged: the rule of §3.2 holds exactly.
+    Returns (stored values, kind per projection, effective exponent per projection).
+    """
+    c = chip.core
+    P = len(modes)
+    if c.weight_bits > 8:
+        return w_g.astype(np.int16), np.full(P, 3, np.int8), wexp.astype(np.int32)
+    kind = np.array([{"excitatory": 0, "inhibitory": 1, "mixed": 2}[m] for m in modes], np.int8)
+    k = np.array([c.weight_bits - nb + (1 if m == "mixed" else 0) for m, nb in zip(modes, nbits)], np.int64)
+    kk = k[p_g] if p_g.size else np.zeros(0, np.int64)
+    s = np.where(kind[p_g] == 1, -w_g, w_g) >> kk if p_g.size else np.zeros(0, np.int64)
+    assert np.all(np.where(kind[p_g] == 2, (s >= -128) & (s <= 127), (s >= 0) & (s <= 255)))
+    return (s & 0xFF).astype(np.uint8), kind, (wexp + k).astype(np.int32)
 
 
 def _note_accumulator_risk(reg, post_g, w_g, p_g, proj_wexp, chip, report):
@@ -514,6 +537,7 @@ def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = Fal
     P = len(reg.projections)
     pre_l, post_l, w_l, d_l, p_l = [], [], [], [], []
     proj_wexp = np.zeros(P, np.int32)
+    proj_modes, proj_nbits = [], []
     proj_post_start = np.zeros(P, np.int64)
     proj_post_size = np.zeros(P, np.int64)
     for p_i, proj in enumerate(reg.projections):
@@ -531,6 +555,8 @@ def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = Fal
         if clipped:
             report.notes.append(f"{ctx}: {clipped} weight mantissas clipped to the {mode} range")
         proj_wexp[p_i] = proj.weight_exp
+        proj_modes.append(mode)
+        proj_nbits.append(proj.num_weight_bits)
         proj_post_start[p_i], proj_post_size[p_i] = post.start, post.size
         pre_l.append(proj.pre_idx + pre.start)
         post_l.append(proj.post_idx + post.start)
@@ -542,6 +568,7 @@ def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = Fal
 
     _note_accumulator_risk(reg, post_g, w_g, p_g, proj_wexp, chip, report)
     core_of, cores = _place(reg, post_g, pre_g, chip)
+    syn_store, proj_wkind, proj_wexp_eff = _weight_storage(w_g, p_g, proj_modes, proj_nbits, proj_wexp, chip)
     n_cores = len(cores)
     core_of[is_src.astype(bool)] = n_cores            # the host row
     syn_core = core_of[post_g] if post_g.size else np.zeros(0, np.int32)
@@ -553,7 +580,7 @@ def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = Fal
     if order.size:
         new_seg[1:] = (pre_s[1:] != pre_s[:-1]) | (p_s[1:] != p_s[:-1]) | (c_s[1:] != c_s[:-1])
     seg_start = np.nonzero(new_seg)[0]
-    seg_ptr = np.append(seg_start, order.size).astype(np.int64)
+    seg_ptr = np.append(seg_start, order.size).astype(np.int32 if order.size < 2**31 else np.int64)
     seg_pre = pre_s[seg_start]
     axon_ptr = np.searchsorted(seg_pre, np.arange(N + 1)).astype(np.int64)
 
@@ -572,7 +599,7 @@ def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = Fal
     proj_part_off = np.full(P, -1, np.int64)
     off = 0
     for p_i in range(P):
-        if proj_wexp[p_i] < 0:
+        if proj_wexp_eff[p_i] < 0:
             proj_part_off[p_i] = off
             off += D * int(proj_post_size[p_i])
 
@@ -601,9 +628,11 @@ def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = Fal
         is_src=freeze(is_src), core_of=freeze(core_of), fu=freeze(fu), fv=freeze(fv), vth_eff=freeze(vth_eff),
         bias=freeze(bias), ref_steps=freeze(ref_steps), reset_u=freeze(reset_u), reset_sub=freeze(reset_sub),
         u0=freeze(u0), v0=freeze(v0), D=D, axon_ptr=freeze(axon_ptr), seg_ptr=freeze(seg_ptr),
-        seg_proj=freeze(p_s[seg_start].astype(np.int32)), seg_core=freeze(c_s[seg_start].astype(np.int32)),
-        syn_tgt=freeze(post_g[order].astype(np.uint32)), syn_w=freeze(w_g[order].astype(np.int16)),
-        syn_d=freeze(d_g[order].astype(np.uint8)), proj_wexp=freeze(proj_wexp), proj_part_off=freeze(proj_part_off),
+        seg_proj=freeze(p_s[seg_start].astype(np.uint16 if P < 2**16 else np.int32)),
+        seg_core=freeze(c_s[seg_start].astype(np.uint16 if n_cores < 2**16 - 1 else np.int32)),
+        syn_tgt=freeze(post_g[order].astype(np.uint32)), syn_w=freeze(syn_store[order]),
+        syn_d=freeze(d_g[order].astype(np.uint8)), proj_wexp=freeze(proj_wexp_eff), proj_wkind=freeze(proj_wkind),
+        proj_part_off=freeze(proj_part_off),
         proj_post_start=freeze(proj_post_start), proj_post_size=freeze(proj_post_size), part_size=off,
         n_dest=freeze(n_dest), neurons_per_core=freeze(neurons_per_core), sources=tuple(sources),
         probe_gids=freeze(probe_gids), probe_vars=vars_, u_scale=freeze(u_scale), v_scale=freeze(v_scale),

@@ -53,6 +53,17 @@ def _trunc(x, k):
 
 
 @njit(cache=True, inline="always")
+def _weight(x, kind):
+    """A stored weight byte as a signed mantissa (see compiler._weight_storage)."""
+    v = np.int64(x)
+    if kind == 1:
+        return -v
+    if kind == 2 and v >= 128:
+        return v - 256
+    return v
+
+
+@njit(cache=True, inline="always")
 def _deliver(ring, g, acc_hi, acc_lo):
     """Phase 1 for one neuron: read and clear its ring slot, saturate to the accumulator (§3.3)."""
     a = ring[g]
@@ -188,8 +199,8 @@ def _integrate_all_par(ranges, base, ring, ext_now, u, v, ref, fu, fv, vth_eff, 
 
 
 @njit(cache=True)
-def _route_owned(t, T, lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp, syn_tgt, syn_w, syn_d,
-                 slot_off, ring, counters):
+def _route_owned(t, T, lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp, proj_wkind, syn_tgt,
+                 syn_w, syn_d, slot_off, ring, counters):
     """Route spikes lo..hi-1 along segments with weight_exp >= 0 into cores c with c % T == t (§3.2).
 
     Ring entries are exact int64 sums, so any split of the work gives the same bits.
@@ -197,26 +208,29 @@ def _route_owned(t, T, lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, pr
     for e in range(lo, hi):
         g = spk_id[e]
         for sg in range(axon_ptr[g], axon_ptr[g + 1]):
-            ex = proj_wexp[seg_proj[sg]]
+            p = seg_proj[sg]
+            ex = proj_wexp[p]
             if ex < 0 or seg_core[sg] % T != t:
                 continue
-            q0 = seg_ptr[sg]
-            q1 = seg_ptr[sg + 1]
-            counters[seg_core[sg], SYN_EVENTS] += q1 - q0
-            for q in range(q0, q1):
-                ring[slot_off[syn_d[q]] + syn_tgt[q]] += np.int64(syn_w[q]) << ex
+            kind = proj_wkind[p]
+            q0 = np.uint64(seg_ptr[sg])
+            n = seg_ptr[sg + 1] - seg_ptr[sg]
+            counters[seg_core[sg], SYN_EVENTS] += n
+            for i in range(n):            # unsigned index: no wraparound code per synapse
+                q = q0 + np.uint64(i)
+                ring[slot_off[syn_d[q]] + syn_tgt[q]] += _weight(syn_w[q], kind) << ex
 
 
 @njit(cache=True, parallel=True)
-def _route_par(T, lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp, syn_tgt, syn_w, syn_d,
+def _route_par(T, lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp, proj_wkind, syn_tgt, syn_w, syn_d,
                slot_off, ring, counters):
     for t in prange(T):
-        _route_owned(t, T, lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp, syn_tgt, syn_w,
+        _route_owned(t, T, lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp, proj_wkind, syn_tgt, syn_w,
                      syn_d, slot_off, ring, counters)
 
 
 @njit(cache=True)
-def _route_negexp(lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp, proj_part_off,
+def _route_negexp(lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp, proj_wkind, proj_part_off,
                   proj_post_start, proj_post_size, syn_tgt, syn_w, syn_d, slot_off, partial, part_mark,
                   t_idx, t_pos, t_shift, counters):
     """Sum mantissas of weight_exp < 0 segments exactly per (projection, delay, target); returns #groups."""
@@ -243,7 +257,7 @@ def _route_negexp(lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_we
                     t_pos[nt] = np.int64(slot_off[d] + syn_tgt[q])
                     t_shift[nt] = -ex
                     nt += 1
-                partial[idx] += syn_w[q]
+                partial[idx] += _weight(syn_w[q], proj_wkind[p])
     return nt
 
 
@@ -252,7 +266,7 @@ def run_steps(k0, n_steps,
               u, v, ref, ring, D,
               is_src, fu, fv, vth_eff, bias, ref_steps, reset_u, reset_sub, core_of, n_dest,
               axon_ptr, seg_ptr, seg_proj, seg_core, syn_tgt, syn_w, syn_d,
-              proj_wexp, proj_part_off, proj_post_start, proj_post_size,
+              proj_wexp, proj_wkind, proj_part_off, proj_post_start, proj_post_size,
               partial, part_mark, t_idx, t_pos, t_shift,
               src_ptr, src_ids, fire, pois_gid, pois_key, pois_thr, pois_hit,
               spk_step, spk_id, n_spk_io, ranges, flag, flag64, fire64, ext_now, ext_gid, ext_val,
@@ -341,14 +355,14 @@ def run_steps(k0, n_steps,
             counters[core_of[g], MESSAGES] += n_dest[g]
         if nthreads > 1:
             _route_par(nthreads, step_start, n_spk, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp,
-                       syn_tgt, syn_w, syn_d, slot_off, ring, counters)
+                       proj_wkind, syn_tgt, syn_w, syn_d, slot_off, ring, counters)
         else:
             _route_owned(0, 1, step_start, n_spk, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp,
-                         syn_tgt, syn_w, syn_d, slot_off, ring, counters)
+                         proj_wkind, syn_tgt, syn_w, syn_d, slot_off, ring, counters)
         nt = 0
         if has_negexp:
             nt = _route_negexp(step_start, n_spk, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp,
-                               proj_part_off, proj_post_start, proj_post_size, syn_tgt, syn_w, syn_d, slot_off,
+                               proj_wkind, proj_part_off, proj_post_start, proj_post_size, syn_tgt, syn_w, syn_d, slot_off,
                                partial, part_mark, t_idx, t_pos, t_shift, counters)
         for t in range(nt):   # floor each (projection, delay, target) sum once
             idx = t_idx[t]

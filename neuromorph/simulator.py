@@ -160,7 +160,7 @@ class Simulator:
                     k0 + done, n - done, self.u, self.v, self.ref, self.ring, p.D,
                     p.is_src, p.fu, p.fv, p.vth_eff, p.bias, p.ref_steps, p.reset_u, p.reset_sub, p.core_of,
                     p.n_dest, p.axon_ptr, p.seg_ptr, p.seg_proj, p.seg_core, p.syn_tgt, p.syn_w, p.syn_d,
-                    p.proj_wexp, p.proj_part_off, p.proj_post_start, p.proj_post_size,
+                    p.proj_wexp, p.proj_wkind, p.proj_part_off, p.proj_post_start, p.proj_post_size,
                     self._partial, self._part_mark, self._t_idx, self._t_pos, self._t_shift,
                     src_ptr[done:], src_ids, self._fire, *self._pois,
                     self._spk_step, self._spk_id, self._n_spk, self._ranges, self._flag,
