@@ -94,8 +94,12 @@ def shift_floor(x, k):
 
 
 def shift_trunc(x, k):
-    """``x / 2**k`` rounded toward zero, ``k >= 0``."""
-    return np.sign(x) * (np.abs(x) >> k)
+    """``x / 2**k`` rounded toward zero, ``k >= 0``, for int64 ``x`` (array or scalar).
+
+    Branch-free: negative values get ``2**k - 1`` added before the floor shift, which turns
+    floor into ceiling for them. (The kernels use this exact body via :data:`jit`.)
+    """
+    return (x + ((x >> 63) & ((np.int64(1) << k) - 1))) >> k
 
 
 def shift_half_away(x, k):
@@ -138,8 +142,7 @@ def shift_signed_exp(x, e):
 
 def mul_trunc(x, f, k):
     """``trunc0(x * f / 2**k)`` with the product formed in 64 bits (Loihi's decay)."""
-    p = x * f
-    return np.sign(p) * (np.abs(p) >> k)
+    return shift_trunc(x * f, k)
 
 
 # -- LFSR -----------------------------------------------------------------------------------
@@ -276,7 +279,7 @@ def _make_jit():
         shift_floor=j(shift_floor),
         shift_trunc=j(shift_trunc),
         shift_stochastic=j(shift_stochastic),
-        mul_trunc=j(mul_trunc),
+
         lfsr_step=j(lfsr_step),
         lfsr_fill=njit(cache=True)(_lfsr_fill),
     )

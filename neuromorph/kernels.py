@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from . import fixedpoint
+
 # counter columns (one row per core, plus a host row for sources)
 U_WRAP, V_SAT, ACC_SAT, NEURON_UPDATES, SPIKES, SYN_EVENTS, MESSAGES, U_SAT, PROD_SAT = range(9)
 COUNTER_NAMES = ("u_wrap", "v_sat", "acc_sat", "neuron_updates", "spikes", "syn_events", "messages", "u_sat",
@@ -46,10 +48,7 @@ def _overflow(counters, first_ovf, core, kind, g, k):
         first_ovf[2] = k
 
 
-@njit(cache=True, inline="always")
-def _trunc(x, k):
-    """x / 2**k rounded toward zero, branch-free: add 2**k - 1 to negatives before the floor shift."""
-    return (x + ((x >> 63) & ((np.int64(1) << k) - 1))) >> k
+_trunc = fixedpoint.jit.shift_trunc      # x / 2**k toward zero: the Loihi decay rounding (one definition)
 
 
 @njit(cache=True, inline="always")

@@ -50,7 +50,8 @@ def test_shift_modes_match_exact_rational_rounding(x, k):
     assert fp.shift_right(np.int64(x), k, "trunc") == int(q)            # int() truncates toward zero
     away = math.floor(abs(q) + Fraction(1, 2)) * (1 if x >= 0 else -1)
     assert fp.shift_right(np.int64(x), k, "half_away") == away
-    assert fp.jit.mul_trunc(np.int64(x), np.int64(1), k) == int(q)
+    assert fp.jit.shift_trunc(np.int64(x), k) == int(q)
+    assert fp.mul_trunc(np.int64(x), np.int64(3), k) == int(Fraction(3 * x, 2**k))
 
 
 def test_shift_vectorised_and_named_errors():
