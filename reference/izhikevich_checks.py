@@ -220,6 +220,11 @@ def _res(name, ok, reason) -> CheckResult:
     return CheckResult(name, bool(ok), reason)
 
 
+def _no_spike_before(r, t0):
+    """The condition shared by most checks: the neuron is silent before the input's onset."""
+    return lambda: (r.spikes_in(-np.inf, t0).size == 0, "no spike before onset")
+
+
 def _first_fail(name, conds) -> CheckResult:
     """``conds``: zero-argument callables returning ``(ok, description)``, evaluated in order
     (later ones may assume earlier ones held); fails with the first false one."""
@@ -241,7 +246,7 @@ def tonic_spiking(r: Response) -> CheckResult:
     s = r.spikes_in(t0)
     isi = np.diff(s)
     return _first_fail("tonic_spiking", [
-        lambda: (r.spikes_in(-np.inf, t0).size == 0, "no spike before onset"),
+        _no_spike_before(r, t0),
         lambda: (_sustained(s, r.t_end, r.dt), f"sustained firing ({s.size} spikes {_fmt(s)})"),
         lambda: (not bursts(s), "no bursts"),
         lambda: (isi.size >= 2 and abs(isi[-1] - isi[-2]) <= 0.1 * isi[-2], f"steady last ISIs {_fmt(isi[-2:])}"),
@@ -254,7 +259,7 @@ def phasic_spiking(r: Response) -> CheckResult:
     t0 = onset(r)
     s = r.spikes_in(t0)
     return _first_fail("phasic_spiking", [
-        lambda: (r.spikes_in(-np.inf, t0).size == 0, "no spike before onset"),
+        _no_spike_before(r, t0),
         lambda: (s.size == 1, f"exactly one spike after onset (got {s.size}: {_fmt(s)})"),
     ])
 
@@ -282,7 +287,7 @@ def phasic_bursting(r: Response) -> CheckResult:
     s = r.spikes_in(t0)
     b = bursts(s)
     return _first_fail("phasic_bursting", [
-        lambda: (r.spikes_in(-np.inf, t0).size == 0, "no spike before onset"),
+        _no_spike_before(r, t0),
         lambda: (len(b) == 1, f"exactly one burst (got {len(b)}; spikes {_fmt(s)})"),
         lambda: (_singles(s).size == 0, f"no spike outside the burst of {b[0].size if b else 0}"),
     ])
@@ -595,7 +600,7 @@ def RS(r: Response) -> CheckResult:
     s = r.spikes_in(t0)
     isi = np.diff(s)
     return _first_fail("RS", [
-        lambda: (r.spikes_in(-np.inf, t0).size == 0, "no spike before onset"),
+        _no_spike_before(r, t0),
         lambda: (_sustained(s, r.t_end, r.dt), f"sustained firing ({s.size} spikes)"),
         lambda: (not bursts(s), "no bursts"),
         lambda: (isi[-1] >= 3 * isi[0], f"adapting: last/first ISI = {isi[-1] / isi[0]:.2f} (>= 3)"),
@@ -653,7 +658,7 @@ def TC(r: Response) -> CheckResult:
     t0 = onset(r)
     s = r.spikes_in(t0)
     return _first_fail("TC", [
-        lambda: (r.spikes_in(-np.inf, t0).size == 0, "no spike before onset"),
+        _no_spike_before(r, t0),
         lambda: (s.size >= 3, f"{s.size} spikes (>= 3)"),
         lambda: (not bursts(s), "tonic: no bursts"),
     ])
@@ -697,7 +702,7 @@ def LTS(r: Response) -> CheckResult:
     s = r.spikes_in(t0)
     isi = np.diff(s)
     return _first_fail("LTS", [
-        lambda: (r.spikes_in(-np.inf, t0).size == 0, "no spike before onset"),
+        _no_spike_before(r, t0),
         lambda: (_sustained(s, r.t_end, r.dt), f"sustained firing ({s.size} spikes)"),
         lambda: (isi[-1] >= 3 * isi[0], f"adapting: last/first ISI = {isi[-1] / isi[0]:.2f} (>= 3)"),
         lambda: (_steady_rate(s) >= 50.0, f"steady rate {_steady_rate(s):.0f} Hz (>= 50)"),
