@@ -5,7 +5,7 @@ kernels compile (or load from cache) the first time a chip runs.
 """
 
 from .network import (  # noqa: F401
-    LIF, LIFRegisters, Izhikevich, STDP, SpikeTimes, RegularSpikes, PoissonSpikes,
+    LIF, LIFRegisters, Izhikevich, STDP, STDPRegisters, SpikeTimes, RegularSpikes, PoissonSpikes,
     Network, SpikeLog, Traces, RunResult,
 )
 

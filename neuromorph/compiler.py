@@ -21,7 +21,8 @@ import numpy as np
 
 from .errors import CapacityError, CompileError, ParameterError, check_integer, check_range
 from .hardware import LOIHI, ChipSpec
-from .network import (LIF, Izhikevich, IzhikevichRegisters, LIFRegisters, Network, Projection, ProjectionRegisters)
+from .network import (LIF, STDP, Izhikevich, IzhikevichRegisters, LIFRegisters, Network, Projection, ProjectionRegisters,
+                      STDPRegisters)
 
 __all__ = ["compile_network", "quantize", "build_program", "prepare_weights", "Program", "CompileReport"]
 
@@ -177,12 +178,12 @@ def _projection_registers(proj: Projection, p_index: int, post_scale: LIFScale, 
                           report: CompileReport) -> ProjectionRegisters:
     c = chip.core
     owner = f"proj{p_index}:{proj.pre}->{proj.post}"
-    if proj.plasticity is not None:
-        raise CompileError(f"{owner}: on-chip plasticity is not available on this chip model yet; "
-                           "run plastic networks on the reference simulator")
     a_per_unit = post_scale.a_per_lsb * (1 << c.input_shift)   # amperes per a-unit (mantissa * 2**e)
     if not math.isfinite(a_per_unit):
         raise CompileError(f"{owner}: post population has tau_m = inf (dv = 0), inputs cannot reach v")
+    d_steps = _delay_steps(proj, owner, dt, c, report)
+    if proj.plasticity is not None:
+        return _plastic_registers(proj, owner, a_per_unit, d_steps, dt, c, report)
     J = proj.weight / a_per_unit
     sign_mode = _auto_sign_mode(proj.weight)
     k, q_lo, q_hi = _weight_grid(sign_mode, c.weight_bits, c)
@@ -206,6 +207,11 @@ def _projection_registers(proj: Projection, p_index: int, post_scale: LIFScale, 
         if lost:
             report.notes.append(f"{owner}: {lost} nonzero weights round to 0 (smallest representable "
                                 f"{2.0**k * a_per_unit:g} A)")
+    return ProjectionRegisters(proj.pre, proj.post, proj.pre_idx, proj.post_idx, mant, d_steps, weight_exp=e,
+                               sign_mode=sign_mode, num_weight_bits=c.weight_bits)
+
+
+def _delay_steps(proj: Projection, owner: str, dt: float, c, report: CompileReport) -> np.ndarray:
     d_steps = np.rint(proj.delay / dt).astype(np.int64) - 1
     if d_steps.size:
         if d_steps.max() > c.delay_slots - 1:
@@ -215,8 +221,63 @@ def _projection_registers(proj: Projection, p_index: int, post_scale: LIFScale, 
         report.parameters.append(dict(owner=owner, name="delay", requested=float(proj.delay.max()),
                                       realised=float(real_d.max()), unit="s",
                                       rel_error=float((np.abs(real_d - proj.delay) / proj.delay).max())))
-    return ProjectionRegisters(proj.pre, proj.post, proj.pre_idx, proj.post_idx, mant, d_steps, weight_exp=e,
-                               sign_mode=sign_mode, num_weight_bits=c.weight_bits)
+    return d_steps
+
+
+def _rint(x):
+    """Round half away from zero (symmetric in sign), as an int64 array or int."""
+    r = np.sign(x) * np.floor(np.abs(x) + 0.5)
+    return r.astype(np.int64) if np.ndim(r) else int(r)
+
+
+def _plastic_registers(proj: Projection, owner: str, a_per_unit: float, d_steps: np.ndarray, dt: float, c,
+                       report: CompileReport) -> ProjectionRegisters:
+    """Physical STDP -> W registers, STDPRegisters (docs/hardware-model.md §7, plastic projections)."""
+    rule = proj.plasticity
+    if not isinstance(rule, STDP):
+        raise CompileError(f"{owner}: plasticity must be neuromorph.network.STDP, got {type(rule).__name__}")
+    w_top = (1 << (c.plastic_weight_bits - 1)) - 1
+    J = proj.weight / a_per_unit
+    j_lo, j_hi = rule.w_min / a_per_unit, rule.w_max / a_per_unit
+    big = max(float(np.abs(J).max()) if J.size else 0.0, abs(j_lo), abs(j_hi))
+    for e in range(c.weight_exp_min, c.weight_exp_max + 1):
+        if big / 2.0 ** e <= w_top:
+            break
+    else:
+        limit = w_top * 2.0 ** c.weight_exp_max * a_per_unit
+        raise ParameterError("w_max", rule.w_max, f"|weights|, |w_min|, |w_max| <= {limit:g} A", owner)
+    W, w_lo, w_hi = _rint(J / 2.0 ** e), _rint(j_lo / 2.0 ** e), _rint(j_hi / 2.0 ** e)
+    a_top = (1 << (c.learn_coef_bits - 1)) - 1
+    aw_plus, aw_minus = rule.A_plus / a_per_unit / 2.0 ** e, rule.A_minus / a_per_unit / 2.0 ** e
+    shift = next((s for s in range(15, -1, -1)
+                  if max(abs(_rint(aw_plus * 2.0 ** s)), abs(_rint(aw_minus * 2.0 ** s))) <= a_top), None)
+    if shift is None:
+        name, val = ("A_plus", rule.A_plus) if abs(aw_plus) >= abs(aw_minus) else ("A_minus", rule.A_minus)
+        raise ParameterError(name, val, f"|A| <= {a_top * 2.0 ** e * a_per_unit:g} A per unit trace", owner)
+    a_plus, a_minus = _rint(aw_plus * 2.0 ** shift), _rint(aw_minus * 2.0 ** shift)
+    unity = 1 << c.trace_decay_bits
+    x_decay, y_decay = _rint(unity * math.exp(-dt / rule.tau_plus)), _rint(unity * math.exp(-dt / rule.tau_minus))
+    regs = STDPRegisters(a_plus=a_plus, a_minus=a_minus, x_decay=x_decay, y_decay=y_decay, w_lo=w_lo, w_hi=w_hi,
+                         learn_shift=shift)
+    unit = 2.0 ** e * a_per_unit
+
+    def tau(f):
+        return -dt / math.log(f / unity) if 0 < f < unity else (math.inf if f >= unity else 0.0)
+
+    for name, req, real, u in (("tau_plus", rule.tau_plus, tau(x_decay), "s"),
+                               ("tau_minus", rule.tau_minus, tau(y_decay), "s"),
+                               ("A_plus", rule.A_plus, a_plus * 2.0 ** -shift * unit, "A"),
+                               ("A_minus", rule.A_minus, a_minus * 2.0 ** -shift * unit, "A"),
+                               ("w_min", rule.w_min, w_lo * unit, "A"), ("w_max", rule.w_max, w_hi * unit, "A")):
+        report.add(owner, name, req, real, u)
+    nz = proj.weight != 0
+    if nz.any():
+        rel = np.abs(W[nz] * unit - proj.weight[nz]) / np.abs(proj.weight[nz])
+        report.parameters.append(dict(owner=owner, name="weight", requested=float(np.abs(proj.weight[nz]).mean()),
+                                      realised=float(np.abs(W[nz] * unit).mean()), rel_error=float(rel.max()),
+                                      unit="A"))
+    return ProjectionRegisters(proj.pre, proj.post, proj.pre_idx, proj.post_idx, W, d_steps, weight_exp=e,
+                               sign_mode=None, plasticity=regs)
 
 
 def quantize(net: Network, chip: ChipSpec = LOIHI, headroom: float = 4.0):
@@ -336,6 +397,12 @@ class Program:
     izh: dict                   # Izhikevich registers per id: k2 k1 k0 dt adt b c d v_peak bias
     izh_accom: np.ndarray
     injections: tuple           # (gids, values (n_steps, m) int64, start step)
+    learn: dict = field(default_factory=dict)   # STDP tables (see _learning_tables); empty: none
+
+    @property
+    def plastic(self) -> bool:
+        """True when some projection learns (§3.5)."""
+        return bool(self.learn) and bool(np.any(self.learn["proj_plastic"]))
 
     @property
     def n_synapses(self) -> int:
@@ -372,24 +439,31 @@ def _check_lif_registers(name: str, m: LIFRegisters, size: int, chip: ChipSpec, 
                                  name)
 
 
-def _weight_storage(w_g, p_g, modes, nbits, wexp, chip):
+def _weight_storage(w_g, p_g, modes, nbits, wexp, chip, plastic):
     """Store each prepared mantissa in one byte when weight_bits <= 8 (else raw int16).
 
     A prepared mantissa w of a projection with sign mode m and truncation k is a multiple
     of 2**k, so it is kept as s = w >> k (excitatory: uint8 s; inhibitory: uint8 -s; mixed:
     int8 s in a uint8) and read back as s << (weight_exp + k). Since sum(w) = 2**k sum(s), the
     per-step floor of negative exponents is unchanged: the rule of §3.2 holds exactly.
+    Plastic projections (``plastic[p]``) keep their W registers raw (kind 3): the table is then
+    int16 and the bytes of the other projections sit in its low 8 bits.
     Returns (stored values, kind per projection, effective exponent per projection).
     """
     c = chip.core
     P = len(modes)
     if c.weight_bits > 8:
         return w_g.astype(np.int16), np.full(P, 3, np.int8), wexp.astype(np.int32)
-    kind = np.array([{"excitatory": 0, "inhibitory": 1, "mixed": 2}[m] for m in modes], np.int8)
-    k = np.array([c.weight_bits - nb + (1 if m == "mixed" else 0) for m, nb in zip(modes, nbits)], np.int64)
+    kind = np.array([3 if pl else {"excitatory": 0, "inhibitory": 1, "mixed": 2}[m] for m, pl in zip(modes, plastic)],
+                    np.int8).reshape(P)
+    k = np.array([0 if pl else c.weight_bits - nb + (1 if m == "mixed" else 0)
+                  for m, nb, pl in zip(modes, nbits, plastic)], np.int64).reshape(P)
     kk = k[p_g] if p_g.size else np.zeros(0, np.int64)
-    s = np.where(kind[p_g] == 1, -w_g, w_g) >> kk if p_g.size else np.zeros(0, np.int64)
-    assert np.all(np.where(kind[p_g] == 2, (s >= -128) & (s <= 127), (s >= 0) & (s <= 255)))
+    kg = kind[p_g] if p_g.size else np.zeros(0, np.int8)
+    s = np.where(kg == 1, -w_g, w_g) >> kk if p_g.size else np.zeros(0, np.int64)
+    assert np.all(np.where(kg == 2, (s >= -128) & (s <= 127), (kg == 3) | ((s >= 0) & (s <= 255))))
+    if np.any(plastic):
+        return np.where(kg == 3, s, s & 0xFF).astype(np.int16), kind, (wexp + k).astype(np.int32)
     return (s & 0xFF).astype(np.uint8), kind, (wexp + k).astype(np.int32)
 
 
@@ -425,8 +499,11 @@ def _check_izh_registers(name: str, m: IzhikevichRegisters, size: int, chip: Chi
         check_range(key, getattr(m, key), -plim, plim, name)
 
 
-def _place(reg: Network, post_g: np.ndarray, pre_g: np.ndarray, chip: ChipSpec):
-    """Greedy placement of neurons (gid order) onto cores under every per-core capacity."""
+def _place(reg: Network, post_g: np.ndarray, pre_g: np.ndarray, chip: ChipSpec, syn_bits: np.ndarray):
+    """Greedy placement of neurons (gid order) onto cores under every per-core capacity.
+
+    ``syn_bits`` is the synapse-memory cost of each synapse (static or plastic, §3.1/§3.5).
+    """
     c = chip.core
     neuron_gids = np.concatenate([np.arange(p.start, p.stop) for p in reg.populations.values() if not p.is_source]
                                  or [np.zeros(0, np.int64)])
@@ -434,7 +511,10 @@ def _place(reg: Network, post_g: np.ndarray, pre_g: np.ndarray, chip: ChipSpec):
     post_sorted, pre_sorted = post_g[order], pre_g[order]
     indeg_ptr = np.searchsorted(post_sorted, neuron_gids)      # neuron gids are ascending
     end_ptr = np.searchsorted(post_sorted, neuron_gids, side="right")
-    cum = np.concatenate([[0], np.cumsum(end_ptr - indeg_ptr)])
+    cum = np.concatenate([[0], np.cumsum(end_ptr - indeg_ptr)])          # synapses
+    bits_sorted = np.concatenate([[0], np.cumsum(syn_bits[order])]) if order.size else np.zeros(1, np.int64)
+    cumb = bits_sorted[end_ptr] - bits_sorted[indeg_ptr]
+    cumb = np.concatenate([[0], np.cumsum(cumb)])                         # synapse memory bits
     core_of = np.full(reg.n_neurons, -1, dtype=np.int32)
     cores = []
     start = 0
@@ -448,10 +528,11 @@ def _place(reg: Network, post_g: np.ndarray, pre_g: np.ndarray, chip: ChipSpec):
     while start < n:
         core = len(cores)
         end = min(n, start + c.max_neurons)
-        end = min(end, int(np.searchsorted(cum, cum[start] + c.max_synapses, side="right")) - 1)
+        end = min(end, int(np.searchsorted(cumb, cumb[start] + c.synapse_memory_bits, side="right")) - 1)
         if end <= start:
-            raise CapacityError(f"core {core}", "synapses", int(cum[start + 1] - cum[start]),
-                                f"{c.max_synapses} (neuron gid {int(neuron_gids[start])})")
+            raise CapacityError(f"core {core}", "synapse memory bits", int(cumb[start + 1] - cumb[start]),
+                                f"{c.synapse_memory_bits} (neuron gid {int(neuron_gids[start])}: "
+                                f"{int(cum[start + 1] - cum[start])} synapses)")
         if fan_in(start, end) > c.max_fan_in_axons:
             lo, hi = start, end        # largest end with fan_in <= limit
             while hi - lo > 1:
@@ -471,6 +552,78 @@ def _place(reg: Network, post_g: np.ndarray, pre_g: np.ndarray, chip: ChipSpec):
     if len(cores) > chip.n_cores:
         raise CapacityError(f"chip {chip.name!r}", "cores", len(cores), chip.n_cores)
     return core_of, cores
+
+
+def _check_stdp_registers(rule, w: np.ndarray, sign_mode, c, ctx: str) -> None:
+    """Widths of a plastic projection's registers and initial W (§3.5)."""
+    if not isinstance(rule, STDPRegisters):
+        raise CompileError(f"{ctx}: plasticity must be STDPRegisters at register level, got {type(rule).__name__}")
+    if sign_mode is not None:
+        raise ParameterError("sign_mode", sign_mode, "None for a plastic projection (W is a signed register)", ctx)
+    wl, wh = -(1 << (c.plastic_weight_bits - 1)), (1 << (c.plastic_weight_bits - 1)) - 1
+    al, ah = -(1 << (c.learn_coef_bits - 1)), (1 << (c.learn_coef_bits - 1)) - 1
+    check_range("weight_mant", w, wl, wh, ctx + " (plastic W)")
+    check_range("a_plus", rule.a_plus, al, ah, ctx)
+    check_range("a_minus", rule.a_minus, al, ah, ctx)
+    check_range("learn_shift", rule.learn_shift, 0, 15, ctx)
+    check_range("x_decay", rule.x_decay, 0, 1 << c.trace_decay_bits, ctx)
+    check_range("y_decay", rule.y_decay, 0, 1 << c.trace_decay_bits, ctx)
+    check_range("w_lo", rule.w_lo, wl, wh, ctx)
+    check_range("w_hi", rule.w_hi, wl, wh, ctx)
+
+
+def _learning_tables(reg: Network, chip: ChipSpec, plastic: np.ndarray, order: np.ndarray, pre_s: np.ndarray,
+                     p_s: np.ndarray, tgt_s: np.ndarray, N: int) -> dict:
+    """The STDP tables of §3.5, in synapse-table order (``order`` sorts the gathered synapses).
+
+    ``pl_reg[p]`` = [a_plus, a_minus, trace_frac_bits + learn_shift, w_lo, w_hi, x_off, y_off,
+    pre_start]; traces are one array: projection p's pre traces at ``x_off + j``, its post
+    traces at ``y_off + i``. ``post_ptr/post_q/post_x`` list, per post gid, its plastic
+    synapses and their pre traces (for potentiation); ``own_ptr/own_idx`` the traces a
+    gid owns; ``tr_decay`` the decay factor of each trace; ``local_ptr/local_q`` map a
+    projection's own synapse order to table positions (for ``RunResult.weights``).
+    """
+    c = chip.core
+    P = plastic.size
+    if not plastic.any():
+        return {}
+    pl_reg = np.zeros((P, 8), np.int64)
+    owners, decay, nT = [], [], 0
+    sizes = np.array([pr.n_synapses for pr in reg.projections], np.int64)
+    proj_off = np.concatenate([[0], np.cumsum(sizes)])
+    inv = np.empty(order.size, np.int64)
+    inv[order] = np.arange(order.size)
+    local_ptr = np.zeros(P + 1, np.int64)
+    local_q = []
+    for p_i, proj in enumerate(reg.projections):
+        local_ptr[p_i + 1] = local_ptr[p_i]
+        if not plastic[p_i]:
+            continue
+        r = proj.plasticity
+        pre, post = reg.populations[proj.pre], reg.populations[proj.post]
+        pl_reg[p_i] = (r.a_plus, r.a_minus, c.trace_frac_bits + r.learn_shift, r.w_lo, r.w_hi, nT, nT + pre.size,
+                       pre.start)
+        owners += [np.arange(pre.start, pre.stop), np.arange(post.start, post.stop)]
+        decay += [np.full(pre.size, r.x_decay), np.full(post.size, r.y_decay)]
+        nT += pre.size + post.size
+        local_q.append(inv[proj_off[p_i]:proj_off[p_i + 1]])
+        local_ptr[p_i + 1] += proj.n_synapses
+    tr_proj = np.concatenate([np.full(reg.populations[pr.pre].size + reg.populations[pr.post].size, p_i)
+                              for p_i, pr in enumerate(reg.projections) if plastic[p_i]])
+    q = np.nonzero(plastic[p_s])[0]                          # plastic synapses, table order
+    xq = pl_reg[p_s[q], 5] + pre_s[q] - pl_reg[p_s[q], 7]    # their pre traces
+    by_post = np.lexsort((q, tgt_s[q]))
+    owners = np.concatenate(owners)
+    by_owner = np.argsort(owners, kind="stable")
+    return dict(
+        proj_plastic=plastic.astype(np.uint8), pl_reg=pl_reg,
+        post_ptr=np.searchsorted(tgt_s[q][by_post], np.arange(N + 1)).astype(np.int64),
+        post_q=q[by_post].astype(np.int64), post_x=xq[by_post].astype(np.int64),
+        own_ptr=np.searchsorted(owners[by_owner], np.arange(N + 1)).astype(np.int64),
+        own_idx=by_owner.astype(np.int64), tr_decay=np.concatenate(decay).astype(np.int64),
+        tr_proj=tr_proj.astype(np.int64),
+        local_ptr=local_ptr, local_q=np.concatenate(local_q).astype(np.int64),
+    )
 
 
 def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = False,
@@ -537,7 +690,7 @@ def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = Fal
     P = len(reg.projections)
     pre_l, post_l, w_l, d_l, p_l = [], [], [], [], []
     proj_wexp = np.zeros(P, np.int32)
-    proj_modes, proj_nbits = [], []
+    proj_modes, proj_nbits, plastic = [], [], []
     proj_post_start = np.zeros(P, np.int64)
     proj_post_size = np.zeros(P, np.int64)
     for p_i, proj in enumerate(reg.projections):
@@ -549,11 +702,17 @@ def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = Fal
         if w.shape != proj.pre_idx.shape or d.shape != proj.pre_idx.shape:
             raise ParameterError("weight_mant", f"shape {w.shape}", f"shape {proj.pre_idx.shape} (one per synapse)", ctx)
         check_range("delay_steps", d, 0, c.delay_slots - 1, ctx)
-        w, mode = prepare_weights(w, proj.sign_mode, proj.num_weight_bits, chip)
-        clipped = int(np.count_nonzero(np.clip(proj.weight_mant, -(1 << c.weight_bits), (1 << c.weight_bits) - 1)
-                                       != proj.weight_mant))
-        if clipped:
-            report.notes.append(f"{ctx}: {clipped} weight mantissas clipped to the {mode} range")
+        rule = getattr(proj, "plasticity", None)
+        plastic.append(rule is not None)
+        if rule is not None:               # plastic: raw W registers, no Lava preparation (§3.5)
+            _check_stdp_registers(rule, w, proj.sign_mode, c, ctx)
+            mode = "plastic"
+        else:
+            w, mode = prepare_weights(w, proj.sign_mode, proj.num_weight_bits, chip)
+            clipped = int(np.count_nonzero(np.clip(proj.weight_mant, -(1 << c.weight_bits), (1 << c.weight_bits) - 1)
+                                           != proj.weight_mant))
+            if clipped:
+                report.notes.append(f"{ctx}: {clipped} weight mantissas clipped to the {mode} range")
         proj_wexp[p_i] = proj.weight_exp
         proj_modes.append(mode)
         proj_nbits.append(proj.num_weight_bits)
@@ -566,9 +725,11 @@ def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = Fal
     cat = lambda xs: np.concatenate(xs) if xs else np.zeros(0, np.int64)  # noqa: E731
     pre_g, post_g, w_g, d_g, p_g = cat(pre_l), cat(post_l), cat(w_l), cat(d_l), cat(p_l)
 
+    plastic = np.array(plastic, bool).reshape(P)
     _note_accumulator_risk(reg, post_g, w_g, p_g, proj_wexp, chip, report)
-    core_of, cores = _place(reg, post_g, pre_g, chip)
-    syn_store, proj_wkind, proj_wexp_eff = _weight_storage(w_g, p_g, proj_modes, proj_nbits, proj_wexp, chip)
+    syn_bits = np.where(plastic[p_g], c.bits_per_plastic_synapse, c.bits_per_synapse) if p_g.size else p_g
+    core_of, cores = _place(reg, post_g, pre_g, chip, syn_bits)
+    syn_store, proj_wkind, proj_wexp_eff = _weight_storage(w_g, p_g, proj_modes, proj_nbits, proj_wexp, chip, plastic)
     n_cores = len(cores)
     core_of[is_src.astype(bool)] = n_cores            # the host row
     syn_core = core_of[post_g] if post_g.size else np.zeros(0, np.int32)
@@ -593,6 +754,12 @@ def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = Fal
         if info["fan_out"] > c.max_fan_out_axons:
             raise CapacityError(f"core {info['core']}", "fan-out axons", info["fan_out"], c.max_fan_out_axons)
     report.cores = cores
+
+    learn = _learning_tables(reg, chip, plastic, order, pre_s, p_s, post_g[order], N)
+    if learn:        # amperes per W-LSB of physical plastic projections (0: report registers)
+        learn["w_scale"] = np.array([scales[pr.post].a_per_lsb * 2.0 ** (c.input_shift + int(proj_wexp_eff[i]))
+                                     if plastic[i] and pr.post in scales else 0.0
+                                     for i, pr in enumerate(reg.projections)])
 
     # scratch for negative weight exponents: one (delay x post) block per such projection
     D = int(d_g.max()) + 1 if d_g.size else 1
@@ -639,6 +806,7 @@ def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = Fal
         v_origin=freeze(v_origin), registers=reg, report=report, loihi_compat=loihi_compat,
         ranges=freeze(np.array(ranges, np.int64).reshape(-1, 3)), izh={k: freeze(a) for k, a in izh.items()},
         izh_accom=freeze(izh_accom), injections=tuple(injections),
+        learn={k: freeze(a) for k, a in learn.items()},
     )
 
 

@@ -29,7 +29,7 @@ from .compiler import IzhScale, LIFScale, Program, build_program
 from .errors import ParameterError
 from .hardware import ChipSpec, CoreSpec, EnergyModel
 from .network import (CurrentInjection, IzhikevichRegisters, LIFRegisters, Network, PoissonSpikes,
-                      ProjectionRegisters, RegularSpikes, SpikeLog, SpikeTimes, StateProbe)
+                      ProjectionRegisters, RegularSpikes, SpikeLog, SpikeTimes, StateProbe, STDPRegisters)
 
 AER_MAGIC = b"NMAER\x00\x01\x00"
 PROGRAM_MAGIC = b"NMPROG\x01\x00"
@@ -186,19 +186,34 @@ def write_program(program: Program, path: str | Path) -> None:
 
     # synapses, stored in the core of their target; one "synapse format" per projection
     fmt_bits = _width(max(len(reg.projections) - 1, 0))
-    syn = {"pre": [], "tgt": [], "w": [], "d": [], "fmt": []}
+    syn = {"pre": [], "tgt": [], "w": [], "d": [], "fmt": [], "lidx": []}
     proj_meta = []
     for i, pr in enumerate(reg.projections):
         a, b = reg.populations[pr.pre], reg.populations[pr.post]
         from .compiler import prepare_weights
-        w, mode = prepare_weights(pr.weight_mant, pr.sign_mode, pr.num_weight_bits, program.chip)
+        rule = getattr(pr, "plasticity", None)
+        if rule is None:
+            w, mode = prepare_weights(pr.weight_mant, pr.sign_mode, pr.num_weight_bits, program.chip)
+        else:                      # plastic: the initial W registers, stored raw (§3.5)
+            w, mode = np.asarray(pr.weight_mant, np.int64), None
         syn["pre"].append(pr.pre_idx + a.start)
         syn["tgt"].append(pr.post_idx + b.start)
         syn["w"].append(w)
         syn["d"].append(np.asarray(pr.delay_steps, np.int64))
         syn["fmt"].append(np.full(pr.pre_idx.size, i, np.int64))
+        syn["lidx"].append(np.arange(pr.pre_idx.size, dtype=np.int64))
         proj_meta.append({"pre": pr.pre, "post": pr.post, "weight_exp": int(pr.weight_exp), "sign_mode": mode,
                           "num_weight_bits": int(pr.num_weight_bits)})
+        if rule is not None:
+            proj_meta[-1]["plasticity"] = {f.name: int(getattr(rule, f.name)) for f in dataclasses.fields(rule)}
+    # one weight field width per image: the signed mantissa, or the plastic W register if wider
+    w_bits = c.weight_bits + 1
+    if any("plasticity" in m for m in proj_meta):
+        w_bits = max(w_bits, c.plastic_weight_bits)
+    # plastic images also keep each synapse's index within its projection, so that learned
+    # weights read back in the projection's own order
+    lidx_bits = (_width(max(pr.n_synapses for pr in reg.projections) - 1)
+                 if any("plasticity" in m for m in proj_meta) else 0)
     cat = {k: (np.concatenate(v) if v else np.zeros(0, np.int64)) for k, v in syn.items()}
     syn_core = p.core_of[cat["tgt"]] if cat["tgt"].size else np.zeros(0, np.int64)
     gid_bits = _width(n - 1)
@@ -216,10 +231,12 @@ def write_program(program: Program, path: str | Path) -> None:
         img["syn"] = {
             "src": blob(_bits(cat["pre"][sel], f"uint{gid_bits}")),
             "tgt": blob(_bits(np.searchsorted(g, cat["tgt"][sel]), f"uint{c.synapse_index_bits}")),
-            "w": blob(_bits(cat["w"][sel], f"int{c.weight_bits + 1}")),
+            "w": blob(_bits(cat["w"][sel], f"int{w_bits}")),
             "d": blob(_bits(cat["d"][sel], f"uint{max(1, c.delay_bits)}")),
             "fmt": blob(_bits(cat["fmt"][sel], f"uint{fmt_bits}")),
         }
+        if lidx_bits:
+            img["syn"]["lidx"] = blob(_bits(cat["lidx"][sel], f"uint{lidx_bits}"))
         cores.append(img)
 
     inj = [{"population": i.population, "indices": i.indices.tolist(), "start": int(i.start),
@@ -233,7 +250,7 @@ def write_program(program: Program, path: str | Path) -> None:
     header = {
         "format": "neuromorph-program", "version": 1, "dt": reg.dt, "name": reg.name,
         "chip": dataclasses.asdict(p.chip), "loihi_compat": p.loihi_compat, "gid_bits": gid_bits,
-        "fmt_bits": fmt_bits, "populations": pops, "projections": proj_meta, "cores": cores,
+        "fmt_bits": fmt_bits, "w_bits": w_bits, "lidx_bits": lidx_bits, "populations": pops, "projections": proj_meta, "cores": cores,
         "probes": [{"population": pr.population, "indices": pr.indices.tolist(), "variables": list(pr.variables)}
                    for pr in reg.probes],
         "injections": inj, "scales": scales,
@@ -256,7 +273,7 @@ def read_program(path: str | Path) -> Program:
     n_total = sum(pop["size"] for pop in h["populations"])
     lif = {f: np.zeros(n_total, np.int64) for f, _ in _lif_fields(c)}
     izh = {f: np.zeros(n_total, np.int64) for f, _ in _izh_fields(c)}
-    pre, tgt, w, d, fmt = [], [], [], [], []
+    pre, tgt, w, d, fmt, lidx = [], [], [], [], [], []
     for img in h["cores"]:
         nn = img["n_neurons"]
         kinds = _unbits(blobs[img["kinds"]], "uint1", nn)
@@ -268,9 +285,11 @@ def read_program(path: str | Path) -> Program:
         s, ns = img["syn"], img["n_synapses"]
         pre.append(_unbits(blobs[s["src"]], f"uint{h['gid_bits']}", ns))
         tgt.append(gids[_unbits(blobs[s["tgt"]], f"uint{c.synapse_index_bits}", ns)])
-        w.append(_unbits(blobs[s["w"]], f"int{c.weight_bits + 1}", ns))
+        w.append(_unbits(blobs[s["w"]], f"int{h.get('w_bits', c.weight_bits + 1)}", ns))
         d.append(_unbits(blobs[s["d"]], f"uint{max(1, c.delay_bits)}", ns))
         fmt.append(_unbits(blobs[s["fmt"]], f"uint{h['fmt_bits']}", ns))
+        if h.get("lidx_bits"):
+            lidx.append(_unbits(blobs[s["lidx"]], f"uint{h['lidx_bits']}", ns))
     for pop in h["populations"]:
         start = net.n_neurons
         sl = slice(start, start + pop["size"])
@@ -289,12 +308,17 @@ def read_program(path: str | Path) -> Program:
                 **scalars, accommodation=bool(Z["accommodation"][0]), v_init=Z["v_init"], u_init=Z["u_init"]))
     cat = lambda xs: np.concatenate(xs) if xs else np.zeros(0, np.int64)  # noqa: E731
     pre, tgt, w, d, fmt = (cat(x) for x in (pre, tgt, w, d, fmt))
+    if h.get("lidx_bits"):      # restore each projection's own synapse order
+        lidx = cat(lidx)
+        order = np.lexsort((lidx, fmt))
+        pre, tgt, w, d, fmt = (x[order] for x in (pre, tgt, w, d, fmt))
     for i, meta in enumerate(h["projections"]):
         m = fmt == i
         a, b = net.populations[meta["pre"]], net.populations[meta["post"]]
         net.projections.append(ProjectionRegisters(meta["pre"], meta["post"], pre[m] - a.start, tgt[m] - b.start,
                                                    w[m], d[m], meta["weight_exp"], meta["sign_mode"],
-                                                   meta["num_weight_bits"]))
+                                                   meta["num_weight_bits"],
+                                                   STDPRegisters(**meta["plasticity"]) if "plasticity" in meta else None))
     net.probes = [StateProbe(pr["population"], np.array(pr["indices"], np.int64), tuple(pr["variables"]))
                   for pr in h["probes"]]
     net.injections = [CurrentInjection(i["population"], np.array(i["indices"], np.int64),

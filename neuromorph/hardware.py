@@ -44,6 +44,12 @@ class CoreSpec:
     izh_frac_bits: int = 12
     izh_coef_frac_bits: int = 20
     izh_prod_bits: int = 48
+    # on-chip STDP (docs/hardware-model.md §3.5)
+    plastic_weight_bits: int = 16
+    trace_bits: int = 24
+    trace_frac_bits: int = 18
+    trace_decay_bits: int = 16
+    learn_coef_bits: int = 16
 
     def __post_init__(self):
         limits = {
@@ -54,7 +60,8 @@ class CoreSpec:
             "bias_mant_bits": (2, 32), "bias_exp_bits": (0, 5), "weight_bits": (1, 16),
             "weight_exp_min": (-16, 0), "weight_exp_max": (0, 16), "refractory_bits": (0, 16),
             "izh_state_bits": (8, 32), "izh_frac_bits": (0, 24), "izh_coef_frac_bits": (4, 24),
-            "izh_prod_bits": (16, 62),
+            "izh_prod_bits": (16, 62), "plastic_weight_bits": (2, 16), "trace_bits": (2, 31),
+            "trace_frac_bits": (1, 30), "trace_decay_bits": (1, 24), "learn_coef_bits": (2, 24),
         }
         for f in fields(self):
             lo, hi = limits[f.name]
@@ -68,6 +75,10 @@ class CoreSpec:
             raise ParameterError("izh_frac_bits", self.izh_frac_bits,
                                  f"<= izh_state_bits - 8 = {self.izh_state_bits - 8} (v needs 8 integer bits)", "CoreSpec")
 
+        if self.trace_frac_bits >= self.trace_bits:
+            raise ParameterError("trace_frac_bits", self.trace_frac_bits,
+                                 f"< trace_bits = {self.trace_bits} (one spike must fit the trace)", "CoreSpec")
+
     # derived quantities -------------------------------------------------------------
     @property
     def delay_slots(self) -> int:
@@ -77,6 +88,10 @@ class CoreSpec:
     @property
     def bits_per_synapse(self) -> int:
         return self.weight_bits + self.delay_bits + self.synapse_index_bits
+
+    @property
+    def bits_per_plastic_synapse(self) -> int:
+        return self.plastic_weight_bits + self.delay_bits + self.synapse_index_bits
 
     @property
     def max_synapses(self) -> int:

@@ -13,10 +13,10 @@ from numba import njit, prange
 from . import fixedpoint
 
 # counter columns (one row per core, plus a host row for sources)
-U_WRAP, V_SAT, ACC_SAT, NEURON_UPDATES, SPIKES, SYN_EVENTS, MESSAGES, U_SAT, PROD_SAT = range(9)
+U_WRAP, V_SAT, ACC_SAT, NEURON_UPDATES, SPIKES, SYN_EVENTS, MESSAGES, U_SAT, PROD_SAT, TRACE_SAT, SYN_UPDATES = range(11)
 COUNTER_NAMES = ("u_wrap", "v_sat", "acc_sat", "neuron_updates", "spikes", "syn_events", "messages", "u_sat",
-                 "prod_sat")
-OVERFLOW_KINDS = ("u_wrap", "v_sat", "acc_sat", "u_sat", "prod_sat")
+                 "prod_sat", "trace_sat", "syn_updates")
+OVERFLOW_KINDS = ("u_wrap", "v_sat", "acc_sat", "u_sat", "prod_sat", "trace_sat")
 N_COUNTERS = len(COUNTER_NAMES)
 KIND_LIF, KIND_IZH = 0, 1
 # flag bits set by the integrate functions
@@ -261,6 +261,51 @@ def _route_negexp(lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_we
 
 
 @njit(cache=True)
+def _learn(k, lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, syn_tgt, syn_w, proj_post_start, core_of,
+           proj_plastic, pl_reg, post_ptr, post_q, post_x, own_ptr, own_idx, tr_decay, tr_proj, trace,
+           trace_one, trace_max, trace_decay_bits, counters, first_ovf):
+    """Phase 4 (§3.5) for the spikes lo..hi-1 of step k: potentiate, depress, impulses, decay.
+
+    ``pl_reg[p]`` = [a_plus, a_minus, shift, w_lo, w_hi, x_off, y_off, pre_start]; ``syn_w``
+    holds the plastic W registers (int16) and ``trace`` every pre and post trace.
+    """
+    for e in range(lo, hi):                  # 4a: post spikes, A+ * x_pre
+        g = spk_id[e]
+        n = post_ptr[g + 1] - post_ptr[g]
+        for j in range(post_ptr[g], post_ptr[g + 1]):
+            q = post_q[j]
+            xi = post_x[j]
+            p = tr_proj[xi]
+            w = np.int64(syn_w[q]) + _rnd(pl_reg[p, 0] * np.int64(trace[xi]), pl_reg[p, 2])
+            syn_w[q] = min(max(w, pl_reg[p, 3]), pl_reg[p, 4])
+        if n:
+            counters[core_of[g], SYN_UPDATES] += n
+    for e in range(lo, hi):                  # 4b: pre spikes, A- * y_post
+        g = spk_id[e]
+        for sg in range(axon_ptr[g], axon_ptr[g + 1]):
+            p = seg_proj[sg]
+            if proj_plastic[p] == 0:
+                continue
+            a, sh, w_lo, w_hi = pl_reg[p, 1], pl_reg[p, 2], pl_reg[p, 3], pl_reg[p, 4]
+            y0 = pl_reg[p, 6] - proj_post_start[p]
+            for q in range(seg_ptr[sg], seg_ptr[sg + 1]):
+                w = np.int64(syn_w[q]) + _rnd(a * np.int64(trace[y0 + syn_tgt[q]]), sh)
+                syn_w[q] = min(max(w, w_lo), w_hi)
+            counters[seg_core[sg], SYN_UPDATES] += seg_ptr[sg + 1] - seg_ptr[sg]
+    for e in range(lo, hi):                  # 4c: impulses of the traces the spiking neurons own
+        g = spk_id[e]
+        for j in range(own_ptr[g], own_ptr[g + 1]):
+            t = own_idx[j]
+            x = np.int64(trace[t]) + trace_one
+            if x > trace_max:
+                x = trace_max
+                _overflow(counters, first_ovf, core_of[g], TRACE_SAT, g, k)
+            trace[t] = x
+    for t in range(trace.size):              # 4d: every trace decays (floor; traces are >= 0)
+        trace[t] = (np.int64(trace[t]) * tr_decay[t]) >> trace_decay_bits
+
+
+@njit(cache=True)
 def run_steps(k0, n_steps,
               u, v, ref, ring, D,
               is_src, fu, fv, vth_eff, bias, ref_steps, reset_u, reset_sub, core_of, n_dest,
@@ -271,6 +316,8 @@ def run_steps(k0, n_steps,
               spk_step, spk_id, n_spk_io, ranges, flag, flag64, fire64, ext_now, ext_gid, ext_val,
               izh_k2, izh_k1, izh_k0, izh_dt, izh_adt, izh_b, izh_c, izh_d, izh_vpeak, izh_bias, izh_accom,
               izh_F, izh_P, izh_plim, izh_slim, nthreads, has_negexp,
+              has_plastic, proj_plastic, pl_reg, pl_post_ptr, pl_post_q, pl_post_x, pl_own_ptr, pl_own_idx,
+              tr_decay, tr_proj, trace, trace_one, trace_max, trace_decay_bits,
               probe_gids, tr_u, tr_v,
               counters, strict, first_ovf,
               decay_bits, u_bits, v_bits, acc_bits, input_shift):
@@ -368,6 +415,11 @@ def run_steps(k0, n_steps,
             ring[t_pos[t]] += partial[idx] >> t_shift[t]
             partial[idx] = 0
             part_mark[idx] = 0
+        # -- phase 4: learn (plastic projections only) ----------------------------------
+        if has_plastic:
+            _learn(k, step_start, n_spk, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, syn_tgt, syn_w,
+                   proj_post_start, core_of, proj_plastic, pl_reg, pl_post_ptr, pl_post_q, pl_post_x, pl_own_ptr,
+                   pl_own_idx, tr_decay, tr_proj, trace, trace_one, trace_max, trace_decay_bits, counters, first_ovf)
         # -- phase 5: record ---------------------------------------------------------------
         for j in range(n_probe):
             tr_u[s, j] = u[probe_gids[j]]

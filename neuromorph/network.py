@@ -37,7 +37,7 @@ import numpy as np
 from .errors import ParameterError, check_integer
 
 __all__ = [
-    "LIF", "LIFRegisters", "Izhikevich", "IzhikevichRegisters", "STDP",
+    "LIF", "LIFRegisters", "Izhikevich", "IzhikevichRegisters", "STDP", "STDPRegisters",
     "SpikeTimes", "RegularSpikes", "PoissonSpikes",
     "Population", "Projection", "ProjectionRegisters", "StateProbe", "CurrentInjection",
     "Network", "SpikeLog", "Traces", "RunResult", "counter_uniform_u32",
@@ -229,6 +229,32 @@ class STDP:
         _positive("tau_minus", self.tau_minus, "STDP")
         if not self.w_max >= self.w_min:
             raise ParameterError("w_max", self.w_max, f">= w_min = {self.w_min}", "STDP")
+
+
+@dataclass(frozen=True)
+class STDPRegisters:
+    """Pair STDP in hardware integers (docs/hardware-model.md §3.5).
+
+    At a post spike every plastic weight into it gains ``rnd(a_plus * x, F + learn_shift)``,
+    at a pre spike every plastic weight out of it gains ``rnd(a_minus * y, F + learn_shift)``
+    (``x``/``y``: the pre/post traces, F = ``CoreSpec.trace_frac_bits``), each followed by a
+    clip to ``[w_lo, w_hi]``. Traces decay per step by ``x_decay / 2**trace_decay_bits``
+    (``y_decay`` for post traces). Widths are checked against the chip by the compiler.
+    """
+
+    a_plus: int
+    a_minus: int
+    x_decay: int
+    y_decay: int
+    w_lo: int
+    w_hi: int
+    learn_shift: int = 0
+
+    def __post_init__(self):
+        for f in dataclasses.fields(self):
+            check_integer(f.name, getattr(self, f.name), "STDPRegisters")
+        if not self.w_hi >= self.w_lo:
+            raise ParameterError("w_hi", self.w_hi, f">= w_lo = {self.w_lo}", "STDPRegisters")
 
 
 # --------------------------------------------------------------------------------------
@@ -456,6 +482,7 @@ class ProjectionRegisters:
     weight_exp: int = 0
     sign_mode: str | None = None
     num_weight_bits: int = 8
+    plasticity: STDPRegisters | None = None
 
     @property
     def n_synapses(self) -> int:
@@ -615,8 +642,12 @@ class Network:
     def connect_registers(self, pre: str, post: str, weight_mant=None, delay_steps=0, *, weight_exp: int = 0,
                           sign_mode: str | None = None, num_weight_bits: int = 8, matrix=None,
                           p: float | None = None, seed: int | None = None, pre_idx=None,
-                          post_idx=None) -> ProjectionRegisters:
-        """Connect in hardware integers (weight mantissas, exponent, delays in extra steps)."""
+                          post_idx=None, plasticity: STDPRegisters | None = None) -> ProjectionRegisters:
+        """Connect in hardware integers (weight mantissas, exponent, delays in extra steps).
+
+        With ``plasticity`` the weights are plastic ``W`` registers (§3.5): ``weight_mant``
+        holds their initial values and ``sign_mode`` must stay None.
+        """
         if sign_mode not in (None, "mixed", "excitatory", "inhibitory"):
             raise ParameterError("sign_mode", sign_mode, "None, 'mixed', 'excitatory' or 'inhibitory'",
                                  f"projection {pre}->{post}")
@@ -624,7 +655,12 @@ class Network:
                                                          seed, pre_idx, post_idx)
         w = check_integer("weight_mant", _per_synapse("weight_mant", weight_mant, pre_i.size, ctx), ctx)
         d = check_integer("delay_steps", _per_synapse("delay_steps", delay_steps, pre_i.size, ctx), ctx)
-        proj = ProjectionRegisters(pre, post, pre_i, post_i, w, d, int(weight_exp), sign_mode, int(num_weight_bits))
+        if plasticity is not None and not isinstance(plasticity, STDPRegisters):
+            raise ParameterError("plasticity", type(plasticity).__name__, "STDPRegisters or None", ctx)
+        if plasticity is not None and sign_mode is not None:
+            raise ParameterError("sign_mode", sign_mode, "None for a plastic projection (W is a signed register)", ctx)
+        proj = ProjectionRegisters(pre, post, pre_i, post_i, w, d, int(weight_exp), sign_mode, int(num_weight_bits),
+                                   plasticity)
         self.projections.append(proj)
         return proj
 

@@ -16,9 +16,9 @@ from .errors import ChipOverflowError, ParameterError
 from .hardware import LOIHI, ChipSpec
 from .network import Network, PoissonSpikes, RunResult, SpikeLog, Traces
 
-STATE_FIELDS = ("u", "v", "ref", "ring", "counters", "step")
+STATE_FIELDS = ("u", "v", "ref", "ring", "counters", "step", "syn_w", "trace")
 _COUNTER_NAMES = ("u_wrap", "v_sat", "acc_sat", "neuron_updates", "spikes", "syn_events", "messages", "u_sat",
-                  "prod_sat")      # == kernels.COUNTER_NAMES (checked in tests; kept here so import stays cheap)
+                  "prod_sat", "trace_sat", "syn_updates")      # == kernels.COUNTER_NAMES (checked in tests; kept here so import stays cheap)
 
 
 class Simulator:
@@ -67,6 +67,14 @@ class Simulator:
         self.ring = np.zeros(p.D * p.n, np.int64)
         self.counters = np.zeros((p.n_cores + 1, len(_COUNTER_NAMES)), np.int64)
         self.step_count = 0
+        # synaptic weights are state when projections learn (§3.5): the kernel gets its own copy
+        self.syn_w = p.syn_w.copy()
+        L = p.learn if p.plastic else {}
+        z = np.zeros(0, np.int64)
+        self.trace = np.zeros(L["tr_decay"].size if L else 0, np.int32)
+        self._learn_args = (bool(L), L.get("proj_plastic", np.zeros(0, np.uint8)), L.get("pl_reg", np.zeros((0, 8), np.int64)),
+                            *(L.get(f, z) for f in ("post_ptr", "post_q", "post_x", "own_ptr", "own_idx", "tr_decay",
+                                                    "tr_proj")))
         # scratch (no state survives a step in these)
         self._partial = np.zeros(p.part_size, np.int64)
         self._part_mark = np.zeros(p.part_size, np.uint8)
@@ -159,7 +167,7 @@ class Simulator:
                 got = kernels.run_steps(
                     k0 + done, n - done, self.u, self.v, self.ref, self.ring, p.D,
                     p.is_src, p.fu, p.fv, p.vth_eff, p.bias, p.ref_steps, p.reset_u, p.reset_sub, p.core_of,
-                    p.n_dest, p.axon_ptr, p.seg_ptr, p.seg_proj, p.seg_core, p.syn_tgt, p.syn_w, p.syn_d,
+                    p.n_dest, p.axon_ptr, p.seg_ptr, p.seg_proj, p.seg_core, p.syn_tgt, self.syn_w, p.syn_d,
                     p.proj_wexp, p.proj_wkind, p.proj_part_off, p.proj_post_start, p.proj_post_size,
                     self._partial, self._part_mark, self._t_idx, self._t_pos, self._t_shift,
                     src_ptr[done:], src_ids, self._fire, *self._pois,
@@ -168,6 +176,7 @@ class Simulator:
                     ext_val[done:], *(p.izh[f] for f in ("k2", "k1", "k0", "dt", "adt", "b", "c", "d", "v_peak", "bias")),
                     p.izh_accom, c.izh_frac_bits, c.izh_coef_frac_bits, (1 << (c.izh_prod_bits - 1)) - 1,
                     (1 << (c.izh_state_bits - 1)) - 1, self.threads, bool(np.any(p.proj_wexp < 0)),
+                    *self._learn_args, self.trace, 1 << c.trace_frac_bits, (1 << c.trace_bits) - 1, c.trace_decay_bits,
                     p.probe_gids, tr_u[done:], tr_v[done:],
                     self.counters, self.strict, self._first_ovf,
                     c.decay_bits, c.u_bits, c.v_bits, c.acc_bits, c.input_shift)
@@ -235,8 +244,21 @@ class Simulator:
 
         return {name: self.counters[:, i].copy() for i, name in enumerate(COUNTER_NAMES)}
 
+    @property
+    def weights(self) -> dict[int, np.ndarray]:
+        """Current weights of the plastic projections: {projection index: array in the projection's
+        own synapse order}; amperes for physical projections, W registers (int64) otherwise."""
+        p = self.program
+        if not p.plastic:
+            return {}
+        L, out = p.learn, {}
+        for i in np.nonzero(L["proj_plastic"])[0]:
+            W = self.syn_w[L["local_q"][L["local_ptr"][i]:L["local_ptr"][i + 1]]].astype(np.int64)
+            out[int(i)] = W * L["w_scale"][i] if L["w_scale"][i] > 0 else W
+        return out
+
     def result(self) -> RunResult:
-        return RunResult(self.spikes, self.traces, self.counter_table(),
+        return RunResult(self.spikes, self.traces, self.counter_table(), self.weights,
                          info={"simulator": "neuromorph-chip", "chip": self.program.chip.name,
                                "loihi_compat": self.program.loihi_compat, "steps": self.step_count})
 
@@ -244,7 +266,8 @@ class Simulator:
     def state(self) -> dict[str, np.ndarray]:
         """The whole chip state as named integer arrays (copies)."""
         return {"u": self.u.copy(), "v": self.v.copy(), "ref": self.ref.copy(), "ring": self.ring.copy(),
-                "counters": self.counters.copy(), "step": np.array([self.step_count], np.int64)}
+                "counters": self.counters.copy(), "step": np.array([self.step_count], np.int64),
+                "syn_w": self.syn_w.copy(), "trace": self.trace.copy()}
 
     def restore(self, state: dict[str, np.ndarray]) -> "Simulator":
         """Continue from a :meth:`state` snapshot of a simulator of the same program."""
@@ -256,6 +279,7 @@ class Simulator:
                 raise ParameterError(name, f"shape {np.shape(state[name])}", f"shape {np.shape(mine)}", "restore")
         self.u[:], self.v[:], self.ref[:] = state["u"], state["v"], state["ref"]
         self.ring[:], self.counters[:] = state["ring"], state["counters"]
+        self.syn_w[:], self.trace[:] = state["syn_w"], state["trace"]
         self.step_count = int(state["step"][0])
         return self
 

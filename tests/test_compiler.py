@@ -107,12 +107,46 @@ def test_izhikevich_quantization_and_loihi_refusal():
         compile_network(net)
 
 
-def test_unsupported_features_raise_compile_error():
+def test_plastic_weight_range_error_names_w_max():
     net = Network(dt=1e-4)
     net.add_population("a", 2, LIF())
-    net.connect("a", "a", weight=1e-12, p=1.0, seed=0, plasticity=STDP())
-    with pytest.raises(CompileError, match="plasticity"):
+    net.connect("a", "a", weight=1e-12, p=1.0, seed=0, plasticity=STDP())     # w_max = 1 A: far too big
+    with pytest.raises(ParameterError, match=r"w_max \(proj0:a->a\) = 1.0 is out of range"):
         compile_network(net)
+
+
+def test_physical_stdp_registers_follow_section_7():
+    """§7 'Plastic projections': exponent, W, bounds, decays, shift and A± computed by hand."""
+    dt, w_max = 1e-4, 8e-12
+    net = Network(dt=dt)
+    net.add_source("s", 3, PoissonSpikes(10.0, seed=0))
+    net.add_population("n", 1, LIF(tau_syn=5e-3))
+    rule = STDP(A_plus=0.005 * w_max, A_minus=-0.00525 * w_max, tau_plus=20e-3, tau_minus=10e-3, w_min=0.0,
+                w_max=w_max)
+    w0 = np.array([1e-12, 4e-12, 7.5e-12])
+    net.connect("s", "n", weight=w0, pre_idx=np.arange(3), post_idx=np.zeros(3, np.int64), plasticity=rule)
+    prog = compile_network(net)
+    reg = prog.registers.projections[0]
+    r = reg.plasticity
+    c = LOIHI.core
+    sc = prog.u_scale[3] * 2.0 ** c.input_shift                # amperes per accumulator unit
+    J = max(w0.max(), w_max) / sc
+    e = next(e for e in range(c.weight_exp_min, c.weight_exp_max + 1) if J / 2.0 ** e <= 2 ** 15 - 1)
+    assert reg.weight_exp == e
+    assert reg.weight_mant.tolist() == [int(np.floor(w / sc / 2.0 ** e + 0.5)) for w in w0]
+    assert (r.w_lo, r.w_hi) == (0, int(np.floor(w_max / sc / 2.0 ** e + 0.5)))
+    assert r.x_decay == round(65536 * np.exp(-dt / 20e-3)) and r.y_decay == round(65536 * np.exp(-dt / 10e-3))
+    aw = 0.00525 * w_max / sc / 2.0 ** e                       # |A-| is the larger: it sets the shift
+    s = max(s for s in range(16) if np.floor(aw * 2.0 ** s + 0.5) <= 2 ** 15 - 1)
+    assert r.learn_shift == s
+    assert r.a_minus == -int(np.floor(aw * 2.0 ** s + 0.5))
+    assert r.a_plus == int(np.floor(0.005 * w_max / sc / 2.0 ** e * 2.0 ** s + 0.5))
+    realised = {(q["name"]): q for q in prog.report.parameters if q["owner"].startswith("proj0")}
+    assert realised["A_plus"]["rel_error"] < 1e-3 and realised["tau_plus"]["rel_error"] < 1e-3
+    # the run reports weights in amperes, equal to the registers before any learning
+    from neuromorph.simulator import Simulator
+    w = Simulator(prog).result().weights[0]
+    assert np.allclose(w, np.array(reg.weight_mant) * sc * 2.0 ** e, rtol=0, atol=0)
 
 
 def test_loihi_compat_refuses_refractory_from_physical_units():
@@ -146,7 +180,7 @@ def test_capacity_errors_name_core_and_limit():
     net.connect_registers("s", "n", weight_mant=10, matrix=np.ones((4, 20)))
     with pytest.raises(CapacityError, match="core 0: fan-in axons needs 20, limit is 10"):
         compile_network(net, LOIHI.with_core(max_fan_in_axons=10))
-    with pytest.raises(CapacityError, match="core 0: synapses needs 20, limit is 15"):
+    with pytest.raises(CapacityError, match=r"core 0: synapse memory bits needs 480, limit is 360 \(neuron gid \d+: 20 synapses\)"):
         compile_network(net, LOIHI.with_core(synapse_memory_bits=15 * 24))
     with pytest.raises(CapacityError, match="chip 'loihi': cores needs 4, limit is 2"):
         from dataclasses import replace

@@ -87,6 +87,34 @@ def test_program_image_round_trip_is_identical(tmp_path):
     assert np.allclose(a.traces.physical("v"), b.traces.physical("v"))
 
 
+def test_plastic_program_image_round_trip(tmp_path):
+    """Plastic projections (§3.5): W registers, STDP registers and learning tables survive the image."""
+    from neuromorph.network import STDP, STDPRegisters
+
+    net = mixed_network()
+    net.connect("poisson", "exc", weight=np.linspace(1e-12, 30e-12, 60), pre_idx=np.arange(60) % 30,
+                post_idx=np.arange(60) % 20, plasticity=STDP(A_plus=1e-12, A_minus=-1.1e-12, w_max=40e-12))
+    net.connect_registers("times", "regs", weight_mant=np.arange(-3, 11), pre_idx=np.arange(14) % 2,
+                          post_idx=np.arange(14) % 7, weight_exp=-3,
+                          plasticity=STDPRegisters(a_plus=900, a_minus=-1000, x_decay=60000, y_decay=50000,
+                                                   w_lo=-5, w_hi=12, learn_shift=4))
+    prog = compile_network(net, LOIHI.with_core(max_neurons=8))
+    assert prog.plastic and prog.syn_w.dtype == np.int16
+    write_program(prog, tmp_path / "p.nmprog")
+    back = read_program(tmp_path / "p.nmprog")
+    for f in ("syn_w", "syn_tgt", "seg_proj", "proj_wexp", "proj_wkind"):
+        assert np.array_equal(getattr(prog, f), getattr(back, f)), f
+    assert prog.learn.keys() == back.learn.keys()
+    assert all(np.array_equal(prog.learn[k], back.learn[k]) for k in prog.learn), "learning tables"
+    a = Simulator(prog, strict=False).run(400).result()
+    b = Simulator(back, strict=False).run(400).result()
+    assert a.spikes.same_spikes(b.spikes)
+    assert a.weights.keys() == b.weights.keys() == {5, 6}
+    assert all(np.array_equal(a.weights[k], b.weights[k]) for k in a.weights)
+    assert int(a.counters["syn_updates"].sum()) > 100
+    assert not np.array_equal(a.weights[6], net.projections[6].weight_mant)     # it learned
+
+
 def test_image_is_bit_packed_at_declared_widths(tmp_path):
     net = Network(dt=1e-3)
     net.add_source("s", 50, PoissonSpikes(10.0, seed=0))
