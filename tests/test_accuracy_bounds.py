@@ -105,3 +105,51 @@ def test_bound_is_tight_enough_to_matter():
     Bv_inf = (1 / (1 - au) + 1) / (1 - av)
     assert err.max() <= Bv_inf
     assert err.max() > 0.25 * Bv_inf            # truncation errors accumulate as derived (measured: 54 %)
+
+
+# --------------------------------------------------------------------------------------
+# STDP (docs/error-bounds.md "STDP traces and weight changes")
+# --------------------------------------------------------------------------------------
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ratio=st.floats(1e-3, 1.0), D=st.sampled_from([8, 12, 16]), F=st.integers(2, 18),
+       a_plus=st.integers(1, 2**15 - 1), ls=st.integers(0, 15), seed=st.integers(0, 10**6))
+def test_stdp_trace_and_potentiation_within_bound(ratio, D, F, a_plus, ls, seed):
+    """Pre trace vs the exact exponential every step; summed potentiation vs the exact sum."""
+    from neuromorph.hardware import LOIHI
+    from neuromorph.network import SpikeTimes, STDPRegisters
+
+    rng = np.random.default_rng(seed)
+    n = 300
+    alpha = float(np.exp(-ratio))                      # dt / tau = ratio
+    f = int(round(2**D * alpha))
+    pre_steps = np.nonzero(rng.random(n) < 0.15)[0]
+    post_steps = np.nonzero(rng.random(n) < 0.1)[0]
+    chip = LOIHI.with_core(trace_decay_bits=D, trace_frac_bits=F, trace_bits=min(31, F + 8))
+    net = Network(dt=1e-3)
+    net.add_source("pre", 1, SpikeTimes(pre_steps, np.zeros(pre_steps.size, np.int64)))
+    net.add_source("drive", 1, SpikeTimes(np.maximum(post_steps - 1, 0), np.zeros(post_steps.size, np.int64)))
+    net.add_population("post", 1, LIFRegisters(du=4095, dv=4095, vth=1))
+    net.connect_registers("drive", "post", weight_mant=255, pre_idx=[0], post_idx=[0], weight_exp=6)
+    net.connect_registers("pre", "post", weight_mant=0, pre_idx=[0], post_idx=[0], weight_exp=-8,
+                          plasticity=STDPRegisters(a_plus=a_plus, a_minus=0, x_decay=f, y_decay=0,
+                                                   w_lo=-2**15, w_hi=2**15 - 1, learn_shift=ls))
+    sim = Simulator(net, chip=chip, strict=True)
+    X, B, x_chip, X_ideal, bound = 0.0, 0.0, [], [], []
+    for k in range(n):
+        x_chip.append(int(sim.state()["trace"][0]))     # the trace phase 4a of step k reads
+        X_ideal.append(X)
+        bound.append(B)
+        s = (1 << F) if k in set(pre_steps.tolist()) else 0
+        B = (f / 2**D) * B + 2.0 ** -(D + 1) * (X + s) + 1
+        X = alpha * (X + s)
+        sim.run(1)
+    x_chip, X_ideal, bound = np.array(x_chip), np.array(X_ideal), np.array(bound)
+    assert np.all(np.abs(x_chip - X_ideal) <= bound + 1e-9)
+    fired = sim.result().spikes.steps[sim.result().spikes.ids == 2]
+    assert fired.size > 0
+    sh = F + ls
+    w = int(sim.result().weights[1][0])
+    exact = sum(a_plus * X_ideal[k] / 2**sh for k in fired)
+    slack = sum(0.5 + a_plus * bound[k] / 2**sh for k in fired)
+    if abs(exact) + slack < 2**15 - 1:                 # no clipping at the register bounds
+        assert abs(w - exact) <= slack + 1e-6
