@@ -2,16 +2,19 @@
 
 import numpy as np
 
-from neuromorph.network import LIF, Network, PoissonSpikes
+import pytest
+
+from neuromorph.network import LIF, STDP, Network, PoissonSpikes
 from neuromorph.simulator import Simulator
 
 
-def make_net(seed=7):
+def make_net(seed=7, plastic=False):
     net = Network(dt=1e-4)
     net.add_source("in", 40, PoissonSpikes(rate=300.0, seed=seed))
     net.add_population("e", 30, LIF(tau_syn=2e-3))
     net.add_population("i", 10, LIF(tau_syn=5e-3, t_ref=1e-3))
-    net.connect("in", "e", weight=80e-12, p=0.5, seed=seed, delay=3e-4)
+    net.connect("in", "e", weight=80e-12, p=0.5, seed=seed, delay=3e-4,
+                plasticity=STDP(A_plus=4e-12, A_minus=-4.2e-12, w_max=160e-12) if plastic else None)
     net.connect("e", "i", weight=150e-12, p=0.3, seed=seed + 1, delay=1e-3)
     net.connect("i", "e", weight=-200e-12, p=0.3, seed=seed + 2, delay=5e-4)
     net.probe("e", [0, 1, 2])
@@ -60,11 +63,15 @@ def test_same_seed_same_bits_other_seed_differs():
     assert same(a, b) and not same(a, c)
 
 
-def test_threads_give_identical_bits():
+@pytest.mark.parametrize("plastic", [False, True])
+def test_threads_give_identical_bits(plastic):
     from neuromorph.hardware import LOIHI
     chip = LOIHI.with_core(max_neurons=16)           # spread the network over several cores
-    net = make_net()
+    net = make_net(plastic=plastic)
     one = Simulator(net, chip=chip, threads=1).run(300)
     two = Simulator(net, chip=chip, threads=2).run(300)
     assert one.program.n_cores >= 3
     assert same(snapshot(one), snapshot(two))
+    if plastic:
+        w1, w2 = one.result().weights[0], two.result().weights[0]
+        assert np.array_equal(w1, w2) and np.abs(w1 - 80e-12).max() > 10e-12   # learned, identically
