@@ -83,23 +83,26 @@ def _integrate(ring, ext, u, v, ref, bias, flag, fu, fv, vth_eff, ref_steps, res
     (Indices run over ``range(size)``, so numba emits no negative-index wraparound code.)
     """
     u_full = u_half + u_half
+    fu32, fv32 = np.int32(fu), np.int32(fv)   # decay factors are < 2**16: 32x32 -> 64-bit products
+    keep_v = -np.int64(reset_sub)             # 0/1 flags as masks: selects, not multiplies
+    keep_u = np.int64(reset_u) - 1
     for g in range(u.size):
         a0 = ring[g]
         ring[g] = 0
         a = min(max(a0, acc_lo), acc_hi)
-        u0 = _trunc(np.int64(u[g]) * fu, decay_bits) + (a << input_shift)
+        u0 = _trunc(np.int64(u[g]) * np.int64(fu32), decay_bits) + (a << input_shift)
         u1 = u0 - u_full if u0 > u_half else u0
         u1 = u1 + u_full if u1 <= -u_half else u1
         r = np.int64(ref[g])
         vg = np.int64(v[g])
-        v0 = _trunc(vg * fv, decay_bits) + u1 + bias[g] + ext[g]
+        v0 = _trunc(vg * np.int64(fv32), decay_bits) + u1 + bias[g] + ext[g]
         ext[g] = 0
         v1 = min(max(v0, -v_max), v_max)
         live = r <= 0                        # refractory: v frozen, no spike
         sp = (v1 > vth_eff) & live
-        vn = (v1 - vth_eff) * reset_sub if sp else v1
+        vn = (v1 - vth_eff) & keep_v if sp else v1
         v[g] = vn if live else vg
-        u[g] = u1 * (1 - reset_u) if sp else u1
+        u[g] = u1 & keep_u if sp else u1
         ref[g] = ref_steps if sp else max(r - 1, 0)
         flag[g] = (np.uint8(sp) | (np.uint8(a != a0) << 1) | (np.uint8(u1 != u0) << 2)
                    | (np.uint8((v1 != v0) & live) << 3))
