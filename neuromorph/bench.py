@@ -7,8 +7,11 @@
     constant (tau_syn = 5 ms for E and I; the chip's CUBA-LIF has one current per neuron);
 (b) ``cuba16k``, ``cuba64k`` — the same with the in-degree held at 80 (p = 80/N);
 (c) ``chip1k``  — the 1,000-neuron / 10 %-dense network of ``scenarios/bench_chip.py``;
-(d) ``stdp``    — Song et al. (2000)-style STDP: not available on the chip (reported as
-    such, with the compiler's error); run on the float64 reference simulator;
+(d) ``stdp``    — Song et al. (2000)-style STDP (1,000 Poisson inputs -> 1 LIF, additive pair
+    STDP, 10 s at dt = 0.1 ms) with on-chip learning (headroom 2): best-of-N loop, steps/s,
+    synaptic events/s, plastic weight updates/s (``syn_updates``), post rate, final
+    weights; and the same network on the float64 reference (hardware-ordered mode): speed
+    ratio, post-rate and weight agreement (KS of the final weights and of their changes);
 (e) ``latency`` — numba compile with an empty cache, with a warm cache, and
     ``python -c "import neuromorph"``;
 (f) ``scatter`` — a bare numba scatter loop of the chip's delivery shape (random targets
@@ -328,15 +331,19 @@ def bare_scatter(ring_size: int, n_events: int, row_len: float, repeats: int, se
 # --------------------------------------------------------------------------------------
 # (d) STDP
 # --------------------------------------------------------------------------------------
-def stdp_bench(duration: float, seed: int = 0) -> dict:
-    """Song, Miller & Abbott (2000)-style STDP: 1,000 Poisson inputs at 10 Hz onto one LIF with
-    additive pair STDP (A-/A+ = 1.05). The chip refuses plastic projections: that error is
-    reported; the float64 reference simulator runs it when it supports STDP."""
-    from neuromorph.compiler import compile_network
-    from neuromorph.errors import CompileError
+STDP_W_MAX = 8e-12          # A (Song et al.'s g_max mapped to a current, as scenarios/song_stdp.py)
+STDP_HEADROOM = 2.0         # v scale of the chip run (v never goes more than 1.67 θ below reset)
+
+
+def stdp_network(seed: int = 0):
+    """Song, Miller & Abbott (2000)-style network: 1,000 Poisson inputs at 10 Hz onto one LIF
+    (tau_m 20 ms, E_L -70 mV, v_th -54 mV, v_reset -60 mV, tau_syn 5 ms) through plastic
+    synapses with additive pair STDP (tau± = 20 ms, A+ = 0.005 w_max, A- = -1.05 A+, bounds
+    [0, w_max], w_max = 8 pA), initial weights uniform on [0, w_max], dt = 0.1 ms.
+    Returns (network, initial weights)."""
     from neuromorph.network import LIF, STDP, Network, PoissonSpikes
 
-    dt, n_in, w_max = 1e-4, 1000, 8e-12
+    dt, n_in, w_max = 1e-4, 1000, STDP_W_MAX
     rng = np.random.default_rng(seed)
     net = Network(dt=dt, name="stdp_song")
     net.add_source("in", n_in, PoissonSpikes(rate=10.0, seed=seed + 1))
@@ -347,32 +354,105 @@ def stdp_bench(duration: float, seed: int = 0) -> dict:
     w0 = rng.uniform(0, w_max, n_in)
     net.connect("in", "post", weight=w0, delay=dt, pre_idx=np.arange(n_in), post_idx=np.zeros(n_in, np.int64),
                 plasticity=rule)
-    out = dict(inputs=n_in, synapses=n_in, duration_s=duration, dt=dt)
+    return net, w0
+
+
+def _weight_stats(w: np.ndarray, w0: np.ndarray, w_max: float) -> dict:
+    w = np.asarray(w, float)
+    return dict(mean_w_pA=float(w.mean() * 1e12), sd_w_pA=float(w.std() * 1e12),
+                mean_abs_dw_pA=float(np.mean(np.abs(w - w0)) * 1e12),
+                frac_w_near_max=float(np.mean(w > 0.9 * w_max)), frac_w_near_zero=float(np.mean(w < 0.1 * w_max)))
+
+
+def stdp_bench(duration: float, seed: int = 0, repeats: int = 3, headroom: float = STDP_HEADROOM,
+               other_headrooms: tuple[float, ...] = (4.0,)) -> dict:
+    """Song et al. (2000)-style STDP (:func:`stdp_network`) on the chip and on the float64
+    reference (hardware-ordered mode), the same network and input spikes.
+
+    Chip: compile, first call (numba compile or cache load), best-of-``repeats`` loop,
+    counters (``syn_events``; ``syn_updates`` = plastic weight read-modify-writes, which
+    must equal input spikes + post spikes x 1,000; ``trace_sat`` and the other overflows),
+    post rate and final weights. Reference: one timed run after a 10-step warm-up. Then the
+    speed ratio and the rate / weight agreement; ``other_headrooms`` adds the chip's post
+    rate and mean weight at those headrooms (the plastic input's floor bias shrinks with
+    the headroom).
+    """
+    from neuromorph.compiler import compile_network
+    from neuromorph.simulator import Simulator
+
+    net, w0 = stdp_network(seed)
+    dt, n_in, w_max = net.dt, w0.size, STDP_W_MAX
+    steps = max(1, int(round(duration / dt)))
+    dur = steps * dt
+    out = dict(inputs=n_in, synapses=n_in, duration_s=dur, dt=dt, steps=steps, seed=seed, headroom=headroom,
+               w_max_pA=w_max * 1e12, mean_w_initial_pA=float(w0.mean() * 1e12))
+
+    t0 = time.perf_counter()
+    program = compile_network(net, headroom=headroom)
+    compile_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    Simulator(program, strict=False).run(1)          # numba compile or cache load
+    first = time.perf_counter() - t0
+    loops, sim = [], None
+    for _ in range(max(1, repeats)):
+        sim = Simulator(program, strict=False)
+        a = time.perf_counter()
+        sim.run(steps)
+        loops.append(time.perf_counter() - a)
+    best = min(loops)
+    ctr = {k: int(v.sum()) for k, v in sim.counter_table().items()}
+    res = sim.result()
+    n_in_spk, n_post = int(res.spikes.counts("in").sum()), int(res.spikes.counts("post").sum())
+    wc = np.asarray(res.weights[0], float)
+    overflow = {k: ctr.get(k, 0) for k in ("u_wrap", "v_sat", "acc_sat", "u_sat", "prod_sat", "trace_sat")}
+    chip = dict(simulator="neuromorph", compile_s=compile_s, first_call_s=first, loop_s=best, loop_all_s=loops,
+                repeats=len(loops), steps_per_s=steps / best, syn_events=ctr["syn_events"],
+                syn_events_per_s=ctr["syn_events"] / best, syn_updates=ctr["syn_updates"],
+                syn_updates_expected=n_in_spk + n_post * n_in, syn_updates_per_s=ctr["syn_updates"] / best,
+                input_spikes=n_in_spk, post_spikes=n_post, post_rate_hz=n_post / dur, overflows=overflow,
+                overflow_total=int(sum(overflow.values())), counters=ctr,
+                weight_exp=int(program.registers.projections[0].weight_exp),
+                weight_lsb_pA=float(program.learn["w_scale"][0] * 1e12),
+                ns_per_syn_update=best / max(ctr["syn_updates"], 1) * 1e9, **_weight_stats(wc, w0, w_max))
+    out["chip"] = chip
+    others = {}
+    for h in other_headrooms:
+        if h == headroom:
+            continue
+        r2 = Simulator(compile_network(net, headroom=h), strict=False).run(steps).result()
+        n2 = int(r2.spikes.counts("post").sum())
+        others[f"{h:g}"] = dict(post_spikes=n2, post_rate_hz=n2 / dur,
+                                mean_w_pA=float(np.mean(r2.weights[0]) * 1e12))
+    out["chip_other_headrooms"] = others
+
     try:
-        compile_network(net)
-        out["chip"] = "compiled (unexpected: report it)"
-    except CompileError as e:
-        out["chip"] = f"not available on the chip: {e}"
-    try:
+        from reference.analysis.agreement import weight_ks
         from reference.network_sim import simulate
     except ImportError as e:   # installed without the reference package
         out["reference"] = f"not run: {e}"
         return out
-    steps = int(round(duration / dt))
     t0 = time.perf_counter()
     simulate(net, 10, "hardware")       # numba compile or cache load
-    first = time.perf_counter() - t0
+    ref_first = time.perf_counter() - t0
     t0 = time.perf_counter()
-    res = simulate(net, steps, "hardware")
-    loop = time.perf_counter() - t0
-    n_in_spk = int(res.spikes.counts("in").sum())
-    n_post = int(res.spikes.counts("post").sum())
-    wf = np.asarray(res.weights[0])
-    out.update(reference="reference.network_sim (float64, hardware mode)", steps=steps, first_call_s=first,
-               loop_s=loop, steps_per_s=steps / loop, syn_events=n_in_spk, syn_events_per_s=n_in_spk / loop,
-               post_rate_hz=n_post / duration, weight_updates=n_in_spk + n_post * n_in,
-               mean_w_initial_pA=float(w0.mean() * 1e12), mean_w_final_pA=float(wf.mean() * 1e12),
-               frac_w_near_max=float(np.mean(wf > 0.9 * w_max)), frac_w_near_zero=float(np.mean(wf < 0.1 * w_max)))
+    rr = simulate(net, steps, "hardware")
+    ref_loop = time.perf_counter() - t0
+    r_in, r_post = int(rr.spikes.counts("in").sum()), int(rr.spikes.counts("post").sum())
+    wr = np.asarray(rr.weights[0], float)
+    out["reference"] = dict(simulator="reference.network_sim (float64, hardware mode)", first_call_s=ref_first,
+                            loop_s=ref_loop, steps_per_s=steps / ref_loop, syn_events=r_in,
+                            syn_events_per_s=r_in / ref_loop, weight_updates=r_in + r_post * n_in,
+                            weight_updates_per_s=(r_in + r_post * n_in) / ref_loop, input_spikes=r_in,
+                            post_spikes=r_post, post_rate_hz=r_post / dur, **_weight_stats(wr, w0, w_max))
+    dr, dc = float(np.mean(wr - w0)), float(np.mean(wc - w0))
+    out["agreement"] = dict(
+        speedup_chip_vs_reference=ref_loop / best, ratio_loop_chip_over_reference=best / ref_loop,
+        same_input_spikes=n_in_spk == r_in,
+        post_rate_rel_error=(n_post - r_post) / r_post if r_post else (0.0 if n_post == 0 else math.inf),
+        mean_w_rel_error=float((wc.mean() - wr.mean()) / wr.mean()) if wr.mean() else math.nan,
+        mean_drift_reference_pA=dr * 1e12, mean_drift_chip_pA=dc * 1e12,
+        weight_ks=weight_ks(wr, wc)[0], weight_change_ks=weight_ks(wr - w0, wc - w0)[0],
+        weight_ks_initial_vs_reference=weight_ks(w0, wr)[0])
     return out
 
 
@@ -785,16 +865,21 @@ def run_suite(quick: bool = False, compare: bool = False, out_dir: str | Path = 
     # (d) STDP
     if want("stdp"):
         log("[stdp] ...")
-        r, wall, err = run_worker(["--worker", "stdp", str(cfg["stdp_s"])])
+        r, wall, err = run_worker(["--worker", "stdp", str(cfg["stdp_s"]), str(reps), str(seed)])
         if r is None:
             R["errors"]["stdp"] = err
             log(f"  failed: {err}")
         else:
             r["whole_s"] = wall
             B["stdp"] = r
-            log(f"  chip: {r['chip']}")
-            if "loop_s" in r:
-                log(f"  reference: {r['loop_s']:.2f} s for {r['duration_s']} s, {r['steps_per_s']:,.0f} steps/s")
+            c = r["chip"]
+            log(f"  chip: loop {c['loop_s']:.3f} s for {r['duration_s']:g} s, {c['steps_per_s']:,.0f} steps/s, "
+                f"{c['syn_updates_per_s'] / 1e6:.1f} M weight updates/s, post {c['post_rate_hz']:.1f} Hz")
+            if isinstance(r.get("reference"), dict):
+                ref, ag = r["reference"], r["agreement"]
+                log(f"  reference: loop {ref['loop_s']:.2f} s, post {ref['post_rate_hz']:.1f} Hz; chip "
+                    f"{ag['speedup_chip_vs_reference']:.0f}x faster, rate {100 * ag['post_rate_rel_error']:+.1f} %, "
+                    f"weight KS {ag['weight_ks']:.3f}")
 
     # (e) latency
     if want("latency"):
@@ -878,6 +963,42 @@ def _f(x, fmt):
     return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else format(x, fmt)
 
 
+def format_stdp(s: dict) -> list[str]:
+    """The (d) STDP lines: chip and reference side by side, then the agreement."""
+    c = s["chip"]
+    lines = [f"stdp: Song et al. 2000, {s['inputs']:,} Poisson inputs at 10 Hz -> 1 LIF, additive STDP, "
+             f"{s['duration_s']:g} s at dt = {s['dt'] * 1e3:g} ms ({s['steps']:,} steps); chip headroom "
+             f"{s['headroom']:g}, weight_exp {c['weight_exp']}, W LSB {c['weight_lsb_pA'] * 1e3:.2f} fA; "
+             f"loops best of {c['repeats']}"]
+    hdr = (f"{'stdp':<10} {'compile s':>9} {'first s':>7} {'loop s':>8} {'steps/s':>9} {'Mev/s':>6} "
+           f"{'Mupd/s':>7} {'post Hz':>7} {'mean w pA':>9} {'<0.1':>5} {'>0.9':>5} {'ovf':>3}")
+    lines += [hdr, "-" * len(hdr)]
+    rows = [("chip", c)]
+    ref = s.get("reference")
+    if isinstance(ref, dict):
+        rows.append(("reference", ref))
+    for name, r in rows:
+        upd = r.get("syn_updates_per_s", r.get("weight_updates_per_s"))
+        lines.append(f"{name:<10} {_f(r.get('compile_s'), '.3f'):>9} {_f(r.get('first_call_s'), '.2f'):>7} "
+                     f"{r['loop_s']:>8.3f} {r['steps_per_s']:>9,.0f} {r['syn_events_per_s'] / 1e6:>6.2f} "
+                     f"{_f(upd / 1e6 if upd is not None else None, '.1f'):>7} {r['post_rate_hz']:>7.1f} "
+                     f"{r['mean_w_pA']:>9.3f} {r['frac_w_near_zero']:>5.3f} {r['frac_w_near_max']:>5.3f} "
+                     f"{str(r.get('overflow_total', '-')):>3}")
+    if isinstance(ref, dict):
+        ag = s["agreement"]
+        lines.append(f"stdp: chip/reference loop {ag['ratio_loop_chip_over_reference']:.4f} "
+                     f"({ag['speedup_chip_vs_reference']:.0f}x faster); chip vs reference: post rate "
+                     f"{100 * ag['post_rate_rel_error']:+.1f} %, mean w {100 * ag['mean_w_rel_error']:+.2f} %, "
+                     f"mean drift {ag['mean_drift_chip_pA']:+.3f} vs {ag['mean_drift_reference_pA']:+.3f} pA, "
+                     f"weight KS {ag['weight_ks']:.3f}, weight-change KS {ag['weight_change_ks']:.3f}; "
+                     f"syn_updates {c['syn_updates']:,} (expected {c['syn_updates_expected']:,})")
+    else:
+        lines.append(f"stdp: reference: {ref}")
+    for h, o in (s.get("chip_other_headrooms") or {}).items():
+        lines.append(f"stdp: chip at headroom {h}: post {o['post_rate_hz']:.1f} Hz, mean w {o['mean_w_pA']:.3f} pA")
+    return lines
+
+
 def format_table(R: dict) -> str:
     B = R["benchmarks"]
     lines = []
@@ -888,8 +1009,9 @@ def format_table(R: dict) -> str:
     hdr = (f"{'benchmark':<10} {'neurons':>7} {'synapses':>10} {'steps':>6} {'compile s':>9} {'first s':>7} "
            f"{'loop s':>8} {'whole s':>7} {'steps/s':>9} {'Mev/s':>7} {'Mupd/s':>7} {'ns/ev':>6} {'Hz':>5} "
            f"{'CV':>4} {'ovf':>3} {'B/syn':>5} {'B/neu':>5} {'RSS MB':>6}")
-    lines.append(hdr)
-    lines.append("-" * len(hdr))
+    if any(k != "stdp" for k in B):
+        lines.append(hdr)
+        lines.append("-" * len(hdr))
     for k, r in B.items():
         if k == "stdp":
             continue
@@ -906,15 +1028,7 @@ def format_table(R: dict) -> str:
             f"{k} {r['loop_s']:.3f} -> {r['loop_s_2threads']:.3f} ({r['speedup_2threads']:.2f}x"
             f"{'' if r['same_spikes_2threads'] else ', COUNTERS DIFFER'})" for k, r in th))
     if "stdp" in B:
-        s = B["stdp"]
-        lines.append(f"stdp: chip: {s['chip']}")
-        if "loop_s" in s:
-            lines.append(f"stdp: {s['reference']}: {s['inputs']} inputs -> 1 LIF, {s['duration_s']} s: loop "
-                         f"{s['loop_s']:.2f} s, {s['steps_per_s']:,.0f} steps/s, {s['syn_events_per_s'] / 1e6:.2f} M ev/s, "
-                         f"post {s['post_rate_hz']:.1f} Hz, mean w {s['mean_w_initial_pA']:.1f} -> "
-                         f"{s['mean_w_final_pA']:.1f} pA")
-        else:
-            lines.append(f"stdp: reference: {s.get('reference')}")
+        lines.extend(format_stdp(B["stdp"]))
     if "scatter" in R:
         for k, s in R["scatter"].items():
             if k in B:
@@ -977,7 +1091,9 @@ def _worker_main(argv: list[str]) -> int:
             res[k] = bare_scatter(s["ring"], s["events"], s["row"], reps)
             res[k]["nosyn_loop_s"] = _nosyn_loop(k, s.get("spec"), s["steps"], nosyn_reps)
     elif kind == "stdp":
-        res = stdp_bench(float(rest[0]))
+        res = stdp_bench(float(rest[0]), seed=int(rest[2]) if len(rest) > 2 else 0,
+                         repeats=int(rest[1]) if len(rest) > 1 else 3)
+        res.update(peak_rss_mb=_rss_mb())
     elif kind == "brian2":
         res = worker_brian2(rest[0], int(rest[1]), int(rest[2]), rest[3])
     elif kind == "nest":

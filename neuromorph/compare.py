@@ -37,17 +37,18 @@ import numpy as np
 
 from .network import Network, RunResult
 
-__all__ = ["Tol", "Sweep", "Comparison", "METRICS", "SPLITS", "rate_rel_error", "mean_gamma", "mean_van_rossum",
-           "mean_latency_shift", "cv_isi_diff", "fano_diff", "band_power_rel_error", "subthreshold_mask",
-           "v_rmse", "fi_metrics", "judge", "pair_metrics", "run_backends", "evaluate", "compare_scenario",
-           "compare_many", "catalogue", "array_result", "protocol_of", "write_validation_table", "run_single"]
+__all__ = ["Tol", "Sweep", "StdpWindow", "Comparison", "METRICS", "SPLITS", "rate_rel_error", "mean_gamma",
+           "mean_van_rossum", "mean_latency_shift", "cv_isi_diff", "fano_diff", "band_power_rel_error",
+           "subthreshold_mask", "v_rmse", "fi_metrics", "window_error", "judge", "pair_metrics", "run_backends",
+           "evaluate", "compare_scenario", "compare_many", "catalogue", "array_result", "protocol_of",
+           "write_validation_table", "run_single"]
 
 SPLITS = ("discretisation", "quantization")
 PAIRS = {"discretisation": ("continuous", "hardware"), "quantization": ("hardware", "chip")}
 BACKENDS = ("continuous", "hardware", "chip")
 DEFAULT_LABELS = {"continuous": "continuous reference", "hardware": "hardware-ordered reference", "chip": "chip"}
 COLORS = {"continuous": "tab:blue", "hardware": "k", "chip": "tab:red"}
-OVERFLOW_COUNTERS = ("u_wrap", "v_sat", "acc_sat", "u_sat", "prod_sat")
+OVERFLOW_COUNTERS = ("u_wrap", "v_sat", "acc_sat", "u_sat", "prod_sat", "trace_sat")
 VALIDATION_BEGIN = "<!-- compare --all: begin -->"
 VALIDATION_END = "<!-- compare --all: end -->"
 
@@ -75,6 +76,9 @@ METRICS: dict[str, MetricInfo] = {
     "fi_rheobase_shift": MetricInfo("F-I rheobase shift", "A", "max", 1e12, "pA"),
     "fi_slope_rel_error": MetricInfo("F-I slope error", "", "max", 100.0, "%"),
     "weight_ks": MetricInfo("weight KS distance", "", "max"),
+    "weight_change_ks": MetricInfo("weight-change KS distance", "", "max"),
+    "weight_drift_error": MetricInfo("mean weight drift error", "", "max", 100.0, "%"),
+    "window_error": MetricInfo("STDP window error (max ΔW difference / peak ΔW)", "", "max", 100.0, "%"),
     "overflows": MetricInfo("overflows (wraps + saturations)", "", "max", 1.0, ""),
 }
 
@@ -111,6 +115,22 @@ class Sweep:
     group_label: str = ""
 
 
+@dataclass(frozen=True)
+class StdpWindow:
+    """Synapse ``i`` of plastic projection ``projection`` samples the STDP window at
+    ``dt_s[i]`` = t_post − t_pre (one pre and one post spike each), from initial weight
+    ``w0`` (amperes, scalar or per synapse). Enables the ``window_error`` metric (over the
+    samples with Δt ≠ 0: the window jumps from A- to A+ at Δt = 0, so that sample flips
+    with any sub-step shift of the spike times; it is reported as a side value) and
+    ``stdp_window.png``; ``rule`` (a :class:`neuromorph.network.STDP`) draws the ideal window.
+    """
+
+    projection: int
+    dt_s: np.ndarray
+    w0: float | np.ndarray
+    rule: object | None = None
+
+
 @dataclass
 class Comparison:
     """What a scenario's ``comparison(seed, duration)`` returns.
@@ -119,7 +139,11 @@ class Comparison:
     precomputed results of a model outside :class:`Network`: keys ``"continuous"`` and
     ``"hardware"``, meanings in ``labels``). ``tolerances`` maps metric keys (see
     :data:`METRICS`) to :class:`Tol`; ``headline`` is the metric of the ``--all`` table.
-    ``chip=False`` with ``reason`` marks a model the chip cannot run.
+    ``chip=False`` with ``reason`` marks a model the chip cannot run; ``headroom`` is passed
+    to ``compile_network``. ``weight_projections``: the plastic projections whose final
+    weights ``weight_ks``, ``weight_change_ks`` and ``weight_drift_error`` compare (None: every
+    plastic projection but the ``window`` one);
+    ``window``: a :class:`StdpWindow` (pair-sampled STDP window, ``window_error``).
     """
 
     network: Network | None
@@ -139,6 +163,8 @@ class Comparison:
     sweep: Sweep | None = None
     extra_sweeps: Sequence[Sweep] = ()  # plotted (rate and CV_ISI curves), not used for F-I metrics
     guard: float = 3e-3              # s around each spike left out of the sub-threshold RMSE
+    weight_projections: Sequence[int] | None = None  # projections of weight_ks (None: every plastic one)
+    window: StdpWindow | None = None
     chip: bool = True
     reason: str = ""
     runs: Mapping[str, RunResult] | None = None
@@ -338,6 +364,18 @@ def fi_metrics(currents: np.ndarray, rate_a: np.ndarray, rate_b: np.ndarray) -> 
     return out
 
 
+def window_error(w_a, w_b, w0) -> float:
+    """``max_i |W_b,i − W_a,i| / max_i |W_a,i − w0_i|``: the largest difference of the
+    sampled window, relative to the window's peak |ΔW| on side ``a`` (inf if ``a`` has no
+    change but ``b`` has, 0 if neither has)."""
+    wa, wb = np.asarray(w_a, float), np.asarray(w_b, float)
+    peak = float(np.max(np.abs(wa - np.asarray(w0, float)))) if wa.size else 0.0
+    diff = float(np.max(np.abs(wb - wa))) if wa.size else 0.0
+    if peak == 0:
+        return 0.0 if diff == 0 else math.inf
+    return diff / peak
+
+
 def judge(key: str, value: float, tol: float | None) -> str | None:
     """``"pass"``/``"fail"`` against ``tol`` per the metric's sense; ``None`` if not judged or undefined."""
     if tol is None or value is None or not np.isfinite(value) and not np.isinf(value):
@@ -443,16 +481,58 @@ def pair_metrics(a: RunResult, b: RunResult, cmp: Comparison, split: str,
         ra = np.array([np.count_nonzero(t >= t0) for t in a.spikes.trains(sw.population)]) / (t1 - t0)
         rb = np.array([np.count_nonzero(t >= t0) for t in b.spikes.trains(sw.population)]) / (t1 - t0)
         m.update(fi_metrics(np.asarray(sw.values, float), ra, rb))
-    ks = []
-    for pi in sorted(set(a.weights) & set(b.weights)):
+    ks, dks, drift = [], [], []
+    for pi in _weight_projections(cmp, a, b):
         from reference.analysis.agreement import weight_ks
 
-        ks.append(weight_ks(a.weights[pi], b.weights[pi])[0])
+        wa, wb = np.asarray(a.weights[pi], float), np.asarray(b.weights[pi], float)
+        ks.append(weight_ks(wa, wb)[0])
+        m[f"w_mean_a_{pi}"], m[f"w_mean_b_{pi}"] = float(wa.mean()), float(wb.mean())
+        w0 = _initial_weights(cmp, pi, wa.size)
+        if w0 is not None:
+            dks.append(weight_ks(wa - w0, wb - w0)[0])
+            da, db = float(np.mean(wa - w0)), float(np.mean(wb - w0))
+            drift.append(0.0 if da == db else ((db - da) / abs(da) if da != 0 else math.inf))
+            m[f"w_drift_a_{pi}"], m[f"w_drift_b_{pi}"] = da, db
+            m[f"w_mean_abs_change_a_{pi}"] = float(np.mean(np.abs(wa - w0)))
+            m[f"w_mean_abs_change_b_{pi}"] = float(np.mean(np.abs(wb - w0)))
     if ks:
         m["weight_ks"] = float(max(ks))
+    if dks:
+        m["weight_change_ks"] = float(max(dks))
+        m["weight_drift_error"] = float(max(drift, key=abs))
+    win = cmp.window
+    if win is not None and win.projection in a.weights and win.projection in b.weights:
+        wa, wb = np.asarray(a.weights[win.projection], float), np.asarray(b.weights[win.projection], float)
+        w0 = np.broadcast_to(np.asarray(win.w0, float), wa.shape)
+        nz = np.abs(np.asarray(win.dt_s, float)) >= 0.5 * dt
+        m["window_error"] = window_error(wa[nz], wb[nz], w0[nz])
+        m["window_peak_dw_a"] = float(np.max(np.abs(wa[nz] - w0[nz]))) if nz.any() else 0.0
+        m["window_max_abs_diff"] = float(np.max(np.abs(wb[nz] - wa[nz]))) if nz.any() else 0.0
+        if not nz.all():
+            m["window_dw0_a"] = float(np.max(np.abs(wa[~nz] - w0[~nz])))
+            m["window_dw0_b"] = float(np.max(np.abs(wb[~nz] - w0[~nz])))
     if split == "quantization" and b.counters:
         m["overflows"] = float(sum(int(np.sum(b.counters[k])) for k in OVERFLOW_COUNTERS if k in b.counters))
     return m
+
+
+def _initial_weights(cmp: Comparison, pi: int, n: int) -> np.ndarray | None:
+    """The requested initial weights (amperes) of physical projection ``pi`` (None if unknown)."""
+    if cmp.network is None or pi >= len(cmp.network.projections):
+        return None
+    w = getattr(cmp.network.projections[pi], "weight", None)
+    if w is None:
+        return None
+    w = np.asarray(w, float)
+    return np.broadcast_to(w, (n,)) if w.size in (1, n) else None
+
+
+def _weight_projections(cmp: Comparison, a: RunResult, b: RunResult) -> list[int]:
+    common = sorted(set(a.weights) & set(b.weights))
+    if cmp.weight_projections is None:
+        return [p for p in common if cmp.window is None or p != cmp.window.projection]
+    return [p for p in cmp.weight_projections if p in common]
 
 
 # --------------------------------------------------------------------------------------
@@ -729,12 +809,33 @@ def figures(cmp: Comparison, results: Mapping[str, RunResult], ev: Evaluation, o
     if w:
         fig, ax = plt.subplots(figsize=(7, 3.2))
         for k, ws in w.items():
-            allw = np.concatenate([np.asarray(x, float) for x in ws.values()])
+            sel = _weight_projections(cmp, results[k], results[k]) or sorted(ws)
+            allw = np.concatenate([np.asarray(ws[p], float) for p in sel])
             ax.hist(allw, bins=40, histtype="step", color=COLORS[k], label=cmp.labels[k])
         ax.set_xlabel("final weight")
         ax.set_ylabel("synapses")
         ax.legend(fontsize=7)
         figs.append((_save(fig, out / "weights.png").name, "Final weight distributions (plastic projections)"))
+    win = cmp.window
+    if win is not None and any(win.projection in results[k].weights for k in order):
+        fig, ax = plt.subplots(figsize=(7, 3.4))
+        x = np.asarray(win.dt_s, float) * 1e3
+        rule = win.rule
+        if rule is not None:
+            xs = np.linspace(x.min(), x.max(), 401)
+            ideal = np.where(xs > 0, rule.A_plus * np.exp(-xs / (rule.tau_plus * 1e3)),
+                             np.where(xs < 0, rule.A_minus * np.exp(xs / (rule.tau_minus * 1e3)), 0.0))
+            ax.plot(xs, ideal * 1e12, color="0.6", lw=1, label="ideal A± exp(−|Δt|/τ±)")
+        for k, mk in zip(order, ("o", "s", "x")):
+            if win.projection in results[k].weights:
+                dw = np.asarray(results[k].weights[win.projection], float) - np.asarray(win.w0, float)
+                ax.plot(x, dw * 1e12, mk, ms=5, mfc="none", color=COLORS[k], label=cmp.labels[k])
+        ax.axhline(0, color="0.8", lw=0.5)
+        ax.set_xlabel("Δt = t_post − t_pre (ms)")
+        ax.set_ylabel("ΔW (pA)")
+        ax.legend(fontsize=7)
+        figs.append((_save(fig, out / "stdp_window.png").name, "STDP window sampled by one pre/post pair per "
+                     "synapse: final minus initial weight against Δt"))
 
     if "chip" in results and results["chip"].counters:
         c = results["chip"].counters

@@ -49,12 +49,24 @@ def test_bench_quick_json(tmp_path):
     c = B["cuba300"]
     assert c["neurons"] == 300 and c["steps"] == 400 and 0.5 < c["rate_hz"] < 50
     assert B["chip1k"]["neurons"] == 1000 and B["chip1k"]["sources"] == 1000
-    assert B["stdp"]["chip"].startswith("not available on the chip")
-    assert B["stdp"]["loop_s"] > 0 and B["stdp"]["syn_events"] > 0
+    st = B["stdp"]
+    chip, ref, ag = st["chip"], st["reference"], st["agreement"]
+    for f in ("loop_s", "steps_per_s", "syn_events_per_s", "syn_updates_per_s", "first_call_s"):
+        assert chip[f] > 0 and ref.get(f, 1) > 0, f
+    assert chip["loop_s"] == min(chip["loop_all_s"])
+    assert chip["syn_events"] == chip["input_spikes"] > 0                 # one plastic synapse per input
+    assert chip["syn_updates"] == chip["syn_updates_expected"] > chip["syn_events"]  # 4a + 4b RMWs
+    assert np.isclose(chip["syn_updates_per_s"], chip["syn_updates"] / chip["loop_s"])
+    assert chip["overflow_total"] == 0 and chip["post_spikes"] > 0
+    assert ag["same_input_spikes"] and ref["syn_events"] == chip["syn_events"]
+    assert abs(ag["post_rate_rel_error"]) < 0.3 and ag["weight_ks"] < 0.2
+    assert np.isclose(ag["speedup_chip_vs_reference"], ref["loop_s"] / chip["loop_s"])
+    assert set(st["chip_other_headrooms"]) == {"4"}
     s = data["scatter"]["cuba300"]
     assert s["events"] == c["syn_events"] and s["ring_size"] == c["ring_slots"] * 300
     table = bench.format_table(data)
-    assert "cuba300" in table and "chip1k" in table and "not available on the chip" in table
+    assert "cuba300" in table and "chip1k" in table and "not available on the chip" not in table
+    assert "Song et al. 2000" in table and "chip/reference loop" in table
 
 
 def test_cli_has_bench(monkeypatch, tmp_path):

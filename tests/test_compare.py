@@ -12,7 +12,7 @@ import pytest
 from neuromorph import cli, compare
 from neuromorph.compare import (Comparison, Tol, band_power_rel_error, cv_isi_diff, fano, fi_metrics, judge,
                                 mean_gamma, mean_latency_shift, mean_van_rossum, rate_rel_error, subthreshold_mask,
-                                v_rmse)
+                                v_rmse, window_error)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -81,6 +81,60 @@ def test_fi_metrics_on_linear_curves():
     m = fi_metrics(I, ra, rb)
     assert m["fi_rheobase_shift"] == pytest.approx(20e-12)
     assert m["fi_slope_rel_error"] == pytest.approx(0.10)
+
+
+def test_window_error_hand_cases():
+    w0 = 5.0
+    a = np.array([4.0, 5.0, 7.0])                     # ΔW_a = -1, 0, +2: peak 2
+    assert window_error(a, a, w0) == 0.0
+    assert window_error(a, a + np.array([0.0, 0.1, -0.5]), w0) == pytest.approx(0.25)   # 0.5 / 2
+    assert window_error(np.full(3, w0), np.full(3, w0), w0) == 0.0
+    assert window_error(np.full(3, w0), np.array([5.0, 5.0, 5.1]), w0) == math.inf    # a flat, b moved
+
+
+def _plastic_cmp(w0, window=None):
+    from neuromorph.network import LIF, STDP, Network, PoissonSpikes
+
+    net = Network(dt=1e-4, name="plastic")
+    net.add_source("in", w0.size, PoissonSpikes(rate=10.0, seed=0))
+    net.add_population("out", 1, LIF())
+    net.connect("in", "out", weight=w0, pre_idx=np.arange(w0.size), post_idx=np.zeros(w0.size, np.int64),
+                plasticity=STDP(A_plus=1e-13, A_minus=-1e-13, w_max=10e-12))
+    return Comparison(net, 10, {"weight_change_ks": Tol(0.1, 0.1)}, headline="weight_ks", window=window)
+
+
+def test_weight_metrics_see_learning_and_not_only_the_distribution():
+    """weight_ks compares the final distributions; weight_change_ks / weight_drift_error the
+    changes w_final - w_initial, so weights that never moved fail even when KS passes."""
+    from neuromorph.compare import array_result, pair_metrics
+
+    rng = np.random.default_rng(0)
+    w0 = rng.uniform(0, 10e-12, 1000)
+    moved = np.clip(w0 + rng.normal(-0.2e-12, 0.3e-12, w0.size), 0, 10e-12)
+    cmp = _plastic_cmp(w0)
+    run = lambda w: array_result(1e-4, 10, population="out", size=1, weights={0: w})  # noqa: E731
+    same = pair_metrics(run(moved), run(moved.copy()), cmp, "quantization")
+    assert same["weight_ks"] == 0 and same["weight_change_ks"] == 0 and same["weight_drift_error"] == 0
+    frozen = pair_metrics(run(moved), run(w0), cmp, "quantization")
+    assert frozen["weight_ks"] < 0.06                      # the distributions hardly differ ...
+    assert frozen["weight_change_ks"] > 0.5                # ... the changes do
+    assert abs(frozen["weight_drift_error"]) == pytest.approx(1.0)   # 100 % of the drift missing
+    assert frozen["w_drift_a_0"] == pytest.approx(np.mean(moved - w0))
+
+
+def test_stdp_window_metric_skips_dt_zero_and_is_left_out_of_ks():
+    from neuromorph.compare import StdpWindow, array_result, pair_metrics
+
+    w0 = np.full(3, 5e-12)
+    win = StdpWindow(0, np.array([-0.01, 0.0, 0.01]), 5e-12)
+    cmp = _plastic_cmp(w0, win)
+    a = array_result(1e-4, 10, population="out", size=1, weights={0: np.array([4e-12, 5e-12, 7e-12])})
+    # the Δt = 0 sample differs by 2 pA, the Δt = +10 ms one by 0.5 pA
+    b = array_result(1e-4, 10, population="out", size=1, weights={0: np.array([4e-12, 7e-12, 7.5e-12])})
+    m = pair_metrics(a, b, cmp, "quantization")
+    assert m["window_error"] == pytest.approx(0.25)        # 0.5 pA / 2 pA peak; the Δt = 0 sample is a side value
+    assert m["window_dw0_a"] == 0 and m["window_dw0_b"] == pytest.approx(2e-12)
+    assert "weight_ks" not in m                            # the window projection is not a weight distribution
 
 
 def test_judge_senses():
@@ -246,3 +300,31 @@ def test_catalogue_runs_tiny(name, tmp_path, monkeypatch):
     assert o.error is None and (tmp_path / name / "report.html").exists()
     if name == "synfire_chain":   # the chip and the hardware-ordered reference agree spike for spike
         assert o.split_verdict["quantization"] == "PASS"
+
+
+def test_stdp_song_runs_on_the_chip_and_samples_the_window(monkeypatch):
+    """stdp_song (shortened to 0.2 s: the window pairs, and the start of the Song neuron's
+    learning): every window neuron fires once at 100 ms on both references and the chip, the
+    chip's window samples lie within the 1-W-LSB bound of the hardware-ordered reference's,
+    no overflow (trace_sat included); the full 10-s figures are in docs/validation.md."""
+    monkeypatch.chdir(ROOT)
+    mod = compare.load_module(compare.catalogue()["stdp_song"])
+    cmp = mod.comparison(seed=0, duration=0.2)
+    assert cmp.chip and cmp.headroom == mod.HEADROOM and cmp.window.projection == mod.WINDOW
+    results, _, program = compare.run_backends(cmp, progress=False)
+    k_post = cmp.params["window_post_step"]
+    for backend, res in results.items():
+        trains = res.spikes.trains("window")
+        assert [t.size for t in trains] == [1] * 21, backend
+        if backend != "continuous":
+            assert all(round(t[0] / cmp.dt) == k_post for t in trains), backend
+    w_hw, w_chip = results["hardware"].weights[mod.WINDOW], results["chip"].weights[mod.WINDOW]
+    dw_hw = w_hw - 5e-12
+    nz = np.abs(cmp.window.dt_s) > 0
+    assert np.all(np.sign(dw_hw[nz]) == np.sign(cmp.window.dt_s[nz]))      # depression before, potentiation after
+    lsb = program.learn["w_scale"][mod.WINDOW]
+    assert np.max(np.abs(w_chip - w_hw)) <= 1.05 * lsb                     # w0 rounding + ΔW rounding
+    ev = compare.evaluate(cmp, results)
+    q = ev.metrics["quantization"]
+    assert q["window_error"] < 0.035 and q["overflows"] == 0
+    assert results["chip"].counters["syn_updates"].sum() > 0
