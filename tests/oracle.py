@@ -89,7 +89,14 @@ def _per_neuron(value, n):
 
 
 def run_oracle(net: Network, n_steps: int, chip: ChipSpec = LOIHI):
-    """Run ``n_steps`` steps. Returns dict with spikes [(step, gid)], u/v traces, overflow counts."""
+    """Run ``n_steps`` steps. Returns dict with spikes [(step, gid)], u/v traces, counts, plastic weights.
+
+    ``counts`` holds the overflow counts, TRACE_SAT and SYN_UPDATES (§3.5); ``activity`` the totals
+    of SPIKES, SYN_EVENTS, NEURON_UPDATES; ``by_gid`` maps TRACE_SAT / SYN_UPDATES to {gid: count}
+    at the neuron whose core §3.5 charges (trace owner / synapse's post neuron); ``first_overflow``
+    is None or (step, set of overflow kinds that grew in that step); ``weights`` maps
+    the index of each plastic projection to its final W registers (int64, projection-local order).
+    """
     c = chip.core
     N = net.n_neurons
     u = [0] * N
@@ -123,18 +130,38 @@ def run_oracle(net: Network, n_steps: int, chip: ChipSpec = LOIHI):
                            subtract=(m.reset_mode == "subtract"))
             u[g], v[g] = ui[k], vi[k]
 
-    # synapses: (pre gid) -> list of (projection index, post gid, weight, delay)
+    # synapses: (pre gid) -> list of (projection index, post gid, synapse index q, delay); the weight of
+    # synapse q of projection p is W[p][q]: Lava-prepared mantissas for a static projection, the plastic
+    # W registers (initial weight_mant, no preparation, §3.5) for a plastic one.
     out_syn: dict[int, list] = {}
     wexp = []
+    W: list[list[int]] = []
+    plastic = []       # per plastic projection: its registers, pre/post ranges and traces x, y
+    plast_in: dict[int, list] = {}      # post gid -> [(plastic entry, q, pre local j)] in synapse-table order
+    plast_out: dict[int, list] = {}     # pre gid  -> [(plastic entry, q, post local i)] in synapse-table order
     max_d = 0
     for p_i, proj in enumerate(net.projections):
         assert isinstance(proj, ProjectionRegisters)
         pre, post = net.populations[proj.pre], net.populations[proj.post]
-        w, _ = prepare_weights(proj.weight_mant.tolist(), proj.sign_mode, proj.num_weight_bits)
+        stdp = getattr(proj, "plasticity", None)
+        if stdp is None:
+            w, _ = prepare_weights(proj.weight_mant.tolist(), proj.sign_mode, proj.num_weight_bits)
+        else:
+            w = [int(x) for x in proj.weight_mant.tolist()]
+            entry = dict(p=p_i, a_plus=int(stdp.a_plus), a_minus=int(stdp.a_minus), x_decay=int(stdp.x_decay),
+                         y_decay=int(stdp.y_decay), w_lo=int(stdp.w_lo), w_hi=int(stdp.w_hi),
+                         sh=c.trace_frac_bits + int(stdp.learn_shift),
+                         pre_start=pre.start, pre_size=pre.size, post_start=post.start, post_size=post.size,
+                         x=[0] * pre.size, y=[0] * post.size)
+            plastic.append(entry)
+        W.append(w)
         wexp.append(proj.weight_exp)
-        for j, i, wi, d in zip(proj.pre_idx.tolist(), proj.post_idx.tolist(), w, proj.delay_steps.tolist()):
-            out_syn.setdefault(pre.start + j, []).append((p_i, post.start + i, wi, d))
+        for q, (j, i, d) in enumerate(zip(proj.pre_idx.tolist(), proj.post_idx.tolist(), proj.delay_steps.tolist())):
+            out_syn.setdefault(pre.start + j, []).append((p_i, post.start + i, q, d))
             max_d = max(max_d, d)
+            if stdp is not None:
+                plast_in.setdefault(post.start + i, []).append((entry, q, j))
+                plast_out.setdefault(pre.start + j, []).append((entry, q, i))
     D = max_d + 1
     ring = [[0] * N for _ in range(D)]
 
@@ -143,7 +170,11 @@ def run_oracle(net: Network, n_steps: int, chip: ChipSpec = LOIHI):
     v_max = (1 << (c.v_bits - 1)) - 1
     acc_hi = (1 << (c.acc_bits - 1)) - 1
     acc_lo = -(1 << (c.acc_bits - 1))
-    counts = {"U_WRAP": 0, "V_SAT": 0, "ACC_SAT": 0, "U_SAT": 0, "PROD_SAT": 0}
+    counts = {"U_WRAP": 0, "V_SAT": 0, "ACC_SAT": 0, "U_SAT": 0, "PROD_SAT": 0, "TRACE_SAT": 0, "SYN_UPDATES": 0}
+    activity = {"SPIKES": 0, "SYN_EVENTS": 0, "NEURON_UPDATES": 0}      # chip totals of these §6 counters
+    by_gid = {"TRACE_SAT": {}, "SYN_UPDATES": {}}  # where §3.5 counts them: post neuron / trace owner
+    F = c.trace_frac_bits
+    t_max = (1 << c.trace_bits) - 1
     ext: dict[tuple[int, int], int] = {}          # (step, gid) -> injected current (register units)
     for inj in net.injections:
         start = net.populations[inj.population].start
@@ -151,8 +182,47 @@ def run_oracle(net: Network, n_steps: int, chip: ChipSpec = LOIHI):
             for j, idx in enumerate(inj.indices.tolist()):
                 key = (inj.start + s_i, start + idx)
                 ext[key] = ext.get(key, 0) + int(inj.values[s_i, j])
+
+    def count(kind: str, g: int) -> None:
+        counts[kind] += 1
+        by_gid[kind][g] = by_gid[kind].get(g, 0) + 1
+
+    def learn(fired: list[int]) -> None:
+        """Phase 4 of one step: 4a potentiation, 4b depression, 4c impulses, 4d decay (§3.5)."""
+        # 4a: every plastic synapse into a spiking neuron reads its pre trace (spikes of steps < k)
+        for g in fired:
+            for e, q, j in plast_in.get(g, ()):
+                dw = rnd(e["a_plus"] * e["x"][j], e["sh"])
+                W[e["p"]][q] = max(e["w_lo"], min(e["w_hi"], W[e["p"]][q] + dw))
+                count("SYN_UPDATES", g)
+        # 4b: every plastic synapse out of a spiking neuron (or source) reads its post trace
+        for g in fired:
+            for e, q, i in plast_out.get(g, ()):
+                dw = rnd(e["a_minus"] * e["y"][i], e["sh"])
+                W[e["p"]][q] = max(e["w_lo"], min(e["w_hi"], W[e["p"]][q] + dw))
+                count("SYN_UPDATES", e["post_start"] + i)
+        # 4c: each trace owned by a spiking neuron gains 2^F, saturating at 2^trace_bits - 1
+        for g in fired:
+            for e in plastic:
+                for tr, start, size in ((e["x"], e["pre_start"], e["pre_size"]),
+                                        (e["y"], e["post_start"], e["post_size"])):
+                    if start <= g < start + size:
+                        t = tr[g - start] + (1 << F)
+                        if t > t_max:
+                            t = t_max
+                            count("TRACE_SAT", g)
+                        tr[g - start] = t
+        # 4d: every trace decays by its projection's factor, floored
+        for e in plastic:
+            for tr, fac in ((e["x"], e["x_decay"]), (e["y"], e["y_decay"])):
+                for n in range(len(tr)):
+                    tr[n] = (tr[n] * fac) >> c.trace_decay_bits
+
+    overflow_kinds = ("U_WRAP", "V_SAT", "ACC_SAT", "U_SAT", "PROD_SAT", "TRACE_SAT")
+    first_overflow = None                # (step, kinds that grew in it): where strict mode stops
     spikes, u_tr, v_tr = [], [], []
     for k in range(n_steps):
+        before = [counts[x] for x in overflow_kinds]
         slot = k % D
         fired = []
         for g in range(N):
@@ -208,14 +278,23 @@ def run_oracle(net: Network, n_steps: int, chip: ChipSpec = LOIHI):
             u[g], v[g] = u1, v1
         # 3. route: exact per-(projection, delay, target) sums, scaled once
         groups: dict[tuple[int, int, int], int] = {}
+        activity["NEURON_UPDATES"] += len(regs)
+        activity["SPIKES"] += len(fired)
         for g in fired:
-            for p_i, i, w, d in out_syn.get(g, ()):
-                groups[(p_i, d, i)] = groups.get((p_i, d, i), 0) + w
+            activity["SYN_EVENTS"] += len(out_syn.get(g, ()))
+            for p_i, i, q, d in out_syn.get(g, ()):
+                groups[(p_i, d, i)] = groups.get((p_i, d, i), 0) + W[p_i][q]
         for (p_i, d, i), total in groups.items():
             e = wexp[p_i]
             ring[(k + 1 + d) % D][i] += (total << e) if e >= 0 else (total >> -e)
+        # 4. learn (§3.5), after the route: step k's spikes travelled with the weights from before
+        if plastic:
+            learn(fired)
         spikes.extend((k, g) for g in fired)
+        if first_overflow is None and before != [counts[x] for x in overflow_kinds]:
+            first_overflow = (k, {x for x, b in zip(overflow_kinds, before) if counts[x] != b})
         u_tr.append(list(u))
         v_tr.append(list(v))
     return {"spikes": spikes, "u": np.array(u_tr, dtype=np.int64), "v": np.array(v_tr, dtype=np.int64),
-            "counts": counts}
+            "counts": counts, "activity": activity, "by_gid": by_gid, "first_overflow": first_overflow,
+            "weights": {e["p"]: np.array(W[e["p"]], dtype=np.int64) for e in plastic}}
