@@ -212,7 +212,7 @@ def _route_owned(t, T, lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, pr
         for sg in range(axon_ptr[g], axon_ptr[g + 1]):
             p = seg_proj[sg]
             ex = proj_wexp[p]
-            if ex < 0 or seg_core[sg] % T != t:
+            if ex < 0 or (T > 1 and seg_core[sg] % T != t):     # (no integer division when serial)
                 continue
             kind = proj_wkind[p]
             q0 = np.uint64(seg_ptr[sg])
