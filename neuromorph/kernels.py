@@ -8,7 +8,10 @@ The golden transcription of the same rules is ``tests/oracle.py``.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from llvmlite import ir
+from numba import njit, prange, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 from . import fixedpoint
 
@@ -46,6 +49,20 @@ def _overflow(counters, first_ovf, core, kind, g, k):
         first_ovf[0] = kind
         first_ovf[1] = g
         first_ovf[2] = k
+
+
+@intrinsic
+def _prefetch(typingctx, arr, idx):
+    """Hint the CPU to fetch ``arr[idx]`` into cache (llvm.prefetch; no effect on results)."""
+    def codegen(context, builder, signature, args):
+        ary = context.make_array(signature.args[0])(context, builder, args[0])
+        i8p = ir.IntType(8).as_pointer()
+        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.VoidType(), [i8p] + [ir.IntType(32)] * 3),
+                                            "llvm.prefetch.p0i8")
+        ptr = builder.bitcast(builder.gep(ary.data, [args[1]]), i8p)
+        builder.call(fn, [ptr, ir.Constant(ir.IntType(32), 0), ir.Constant(ir.IntType(32), 3), ir.Constant(ir.IntType(32), 1)])
+        return context.get_dummy_value()
+    return types.void(arr, idx), codegen
 
 
 _trunc = fixedpoint.jit.shift_trunc      # x / 2**k toward zero: the Loihi decay rounding (one definition)
@@ -200,14 +217,35 @@ def _integrate_all_par(ranges, base, ring, ext_now, u, v, ref, fu, fv, vth_eff, 
                          input_shift, izh_F, izh_P, izh_plim, izh_slim)
 
 
+PF_AXON, PF_SEG, PF_SYN = 16, 10, 5      # prefetch distances (spikes ahead) of the three table levels
+
+
 @njit(cache=True)
 def _route_owned(t, T, lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp, proj_wkind, syn_tgt,
-                 syn_w, syn_d, slot_off, ring, counters):
+                 syn_w, syn_d, slot_off, ring, counters, pf):
     """Route spikes lo..hi-1 along segments with weight_exp >= 0 into cores c with c % T == t (§3.2).
 
-    Ring entries are exact int64 sums, so any split of the work gives the same bits.
+    Ring entries are exact int64 sums, so any split of the work gives the same bits. With
+    ``pf`` (tables larger than the caches) each spike's axon entry, segments and synapse
+    rows are prefetched a few spikes ahead, so the DRAM latencies overlap.
     """
     for e in range(lo, hi):
+        if pf:
+            if e + PF_AXON < hi:
+                _prefetch(axon_ptr, spk_id[e + PF_AXON])
+            if e + PF_SEG < hi:
+                s2 = axon_ptr[spk_id[e + PF_SEG]]
+                _prefetch(seg_ptr, s2)
+                _prefetch(seg_proj, s2)
+                _prefetch(seg_core, s2)
+            if e + PF_SYN < hi:
+                g3 = spk_id[e + PF_SYN]
+                q3, q4 = seg_ptr[axon_ptr[g3]], seg_ptr[axon_ptr[g3 + 1]]
+                for o in range(q3, q4, 16):
+                    _prefetch(syn_tgt, o)
+                for o in range(q3, q4, 64):
+                    _prefetch(syn_w, o)
+                    _prefetch(syn_d, o)
         g = spk_id[e]
         for sg in range(axon_ptr[g], axon_ptr[g + 1]):
             p = seg_proj[sg]
@@ -225,10 +263,10 @@ def _route_owned(t, T, lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, pr
 
 @njit(cache=True, parallel=True)
 def _route_par(T, lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp, proj_wkind, syn_tgt, syn_w, syn_d,
-               slot_off, ring, counters):
+               slot_off, ring, counters, pf):
     for t in prange(T):
         _route_owned(t, T, lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp, proj_wkind, syn_tgt, syn_w,
-                     syn_d, slot_off, ring, counters)
+                     syn_d, slot_off, ring, counters, pf)
 
 
 @njit(cache=True)
@@ -318,7 +356,7 @@ def run_steps(k0, n_steps,
               src_ptr, src_ids, fire, pois_gid, pois_key, pois_thr, pois_hit,
               spk_step, spk_id, n_spk_io, ranges, flag, flag64, fire64, ext_now, ext_gid, ext_val,
               izh_k2, izh_k1, izh_k0, izh_dt, izh_adt, izh_b, izh_c, izh_d, izh_vpeak, izh_bias, izh_accom,
-              izh_F, izh_P, izh_plim, izh_slim, nthreads, has_negexp,
+              izh_F, izh_P, izh_plim, izh_slim, nthreads, has_negexp, prefetch,
               has_plastic, proj_plastic, pl_reg, pl_post_ptr, pl_post_q, pl_post_x, pl_own_ptr, pl_own_idx,
               tr_decay, tr_proj, trace, trace_one, trace_max, trace_decay_bits,
               probe_gids, tr_u, tr_v,
@@ -404,10 +442,10 @@ def run_steps(k0, n_steps,
             counters[core_of[g], MESSAGES] += n_dest[g]
         if nthreads > 1:
             _route_par(nthreads, step_start, n_spk, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp,
-                       proj_wkind, syn_tgt, syn_w, syn_d, slot_off, ring, counters)
+                       proj_wkind, syn_tgt, syn_w, syn_d, slot_off, ring, counters, prefetch)
         else:
             _route_owned(0, 1, step_start, n_spk, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp,
-                         proj_wkind, syn_tgt, syn_w, syn_d, slot_off, ring, counters)
+                         proj_wkind, syn_tgt, syn_w, syn_d, slot_off, ring, counters, prefetch)
         nt = 0
         if has_negexp:
             nt = _route_negexp(step_start, n_spk, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp,

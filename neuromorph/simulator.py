@@ -16,6 +16,7 @@ from .errors import ChipOverflowError, ParameterError
 from .hardware import LOIHI, ChipSpec
 from .network import Network, PoissonSpikes, RunResult, SpikeLog, Traces
 
+PREFETCH_TABLE_BYTES = 8 << 20
 STATE_FIELDS = ("u", "v", "ref", "ring", "counters", "step", "syn_w", "trace")
 _COUNTER_NAMES = ("u_wrap", "v_sat", "acc_sat", "neuron_updates", "spikes", "syn_events", "messages", "u_sat",
                   "prod_sat", "trace_sat", "syn_updates")      # == kernels.COUNTER_NAMES (checked in tests; kept here so import stays cheap)
@@ -38,10 +39,14 @@ class Simulator:
         numba threads for the integrate and route phases (1: serial). Any number of threads
         gives the same bits: neurons are split into disjoint ranges and synaptic sums are
         exact, with each thread owning whole destination cores.
+    prefetch : bool or None
+        Prefetch synapse rows a few spikes ahead while routing (speed only, same bits).
+        ``None`` (default): on when the synapse tables exceed 8 MiB (beyond the caches).
     """
 
     def __init__(self, program: Program | Network, *, strict: bool | None = None, chip: ChipSpec = LOIHI,
-                 loihi_compat: bool = False, chunk_steps: int = 16384, threads: int = 1):
+                 loihi_compat: bool = False, chunk_steps: int = 16384, threads: int = 1,
+                 prefetch: bool | None = None):
         if isinstance(program, Network):
             program = compile_network(program, chip, loihi_compat=loihi_compat)
         if not isinstance(program, Program):
@@ -67,6 +72,8 @@ class Simulator:
         self.ring = np.zeros(p.D * p.n, np.int64)
         self.counters = np.zeros((p.n_cores + 1, len(_COUNTER_NAMES)), np.int64)
         self.step_count = 0
+        # prefetch synapse rows during routing when the tables outgrow the caches (speed only)
+        self._prefetch = p.table_bytes() > PREFETCH_TABLE_BYTES if prefetch is None else bool(prefetch)
         # synaptic weights are state when projections learn (§3.5): the kernel gets its own copy
         self.syn_w = p.syn_w.copy()
         L = p.learn if p.plastic else {}
@@ -175,7 +182,7 @@ class Simulator:
                     self._flag.view(np.uint64), self._fire.view(np.uint64), self._ext_now, self._ext_gid,
                     ext_val[done:], *(p.izh[f] for f in ("k2", "k1", "k0", "dt", "adt", "b", "c", "d", "v_peak", "bias")),
                     p.izh_accom, c.izh_frac_bits, c.izh_coef_frac_bits, (1 << (c.izh_prod_bits - 1)) - 1,
-                    (1 << (c.izh_state_bits - 1)) - 1, self.threads, bool(np.any(p.proj_wexp < 0)),
+                    (1 << (c.izh_state_bits - 1)) - 1, self.threads, bool(np.any(p.proj_wexp < 0)), self._prefetch,
                     *self._learn_args, self.trace, 1 << c.trace_frac_bits, (1 << c.trace_bits) - 1, c.trace_decay_bits,
                     p.probe_gids, tr_u[done:], tr_v[done:],
                     self.counters, self.strict, self._first_ovf,

@@ -75,3 +75,13 @@ def test_threads_give_identical_bits(plastic):
     if plastic:
         w1, w2 = one.result().weights[0], two.result().weights[0]
         assert np.array_equal(w1, w2) and np.abs(w1 - 80e-12).max() > 10e-12   # learned, identically
+
+
+@pytest.mark.parametrize("plastic", [False, True])
+def test_route_prefetch_gives_identical_bits(plastic):
+    net = make_net(plastic=plastic)
+    a = Simulator(net, prefetch=False).run(300)
+    b = Simulator(net, prefetch=True).run(300)
+    assert same(snapshot(a), snapshot(b)) and a.result().spikes.steps.size > 50
+    if plastic:
+        assert np.array_equal(a.result().weights[0], b.result().weights[0])
