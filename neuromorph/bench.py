@@ -16,7 +16,8 @@
     ``python -c "import neuromorph"``;
 (f) ``scatter`` — a bare numba scatter loop of the chip's delivery shape (random targets
     into an int64 array of the chip's ring size, the same event count), and the fraction of
-    its rate the chip reaches.
+    its rate the chip reaches: over the whole loop, and for delivery alone (the chip's own
+    phase-3 code, ``kernels.route_replay``, replayed over the run's recorded spike log).
 
 With ``--compare`` the same CUBA 4k network (the same connectivity, weights and initial
 voltages, written once to an ``.npz``) also runs in Brian2 (cpp_standalone and runtime)
@@ -816,8 +817,6 @@ def run_suite(quick: bool = False, compare: bool = False, out_dir: str | Path = 
             f"CV {r['cv_isi']:.2f}, overflows {r['overflow_total']}, whole {r['whole_s'] or float('nan'):.2f} s"
             + (f", 2 threads {r['loop_s_2threads']:.3f} s" if r.get("loop_s_2threads") else ""))
 
-    # delivery estimate: the same neurons without synapses (largest and smallest CUBA)
-    # (done in-process: it only needs the kernel, which the chip workers already cached)
     # (c) the 1,000-neuron benchmark
     if want("chip1k"):
         log("[chip1k] scenarios/bench_chip.py network ...")
@@ -853,12 +852,11 @@ def run_suite(quick: bool = False, compare: bool = False, out_dir: str | Path = 
                 if k in B:
                     B[k]["bare_scatter_events_per_s"] = s["events_per_s"]
                     B[k]["fraction_of_bare_scatter_whole_loop"] = B[k]["syn_events_per_s"] / s["events_per_s"]
-                    if s.get("nosyn_loop_s") is not None:
-                        deliver = B[k]["loop_s"] - s["nosyn_loop_s"]
-                        B[k]["loop_nosyn_s"] = s["nosyn_loop_s"]
-                        B[k]["delivery_s_estimate"] = deliver
-                        B[k]["fraction_of_bare_scatter_delivery"] = (
-                            (B[k]["syn_events"] / deliver) / s["events_per_s"] if deliver > 0 else None)
+                    rr = s.get("route_replay")
+                    if rr:
+                        B[k]["delivery_s"] = rr["route_s"]
+                        B[k]["delivery_events_per_s"] = rr["events_per_s"]
+                        B[k]["fraction_of_bare_scatter_delivery"] = rr["events_per_s"] / s["events_per_s"]
                     log(f"  {k}: bare {s['events_per_s'] / 1e6:.0f} M ev/s; chip whole loop "
                         f"{100 * B[k]['fraction_of_bare_scatter_whole_loop']:.1f} %")
 
@@ -1036,8 +1034,8 @@ def format_table(R: dict) -> str:
                 d = r.get("fraction_of_bare_scatter_delivery")
                 lines.append(f"scatter[{k}]: bare loop {s['events_per_s'] / 1e6:.0f} M ev/s into {s['ring_bytes'] / 1024:.0f} KiB; "
                              f"chip whole loop {100 * r['fraction_of_bare_scatter_whole_loop']:.1f} % of it"
-                             + (f", delivery only (loop - no-synapse loop) {100 * d:.0f} %" if d else
-                                ", delivery only: not resolvable (no-synapse loop not faster)"))
+                             + (f"; delivery alone (route replay) {r['delivery_events_per_s'] / 1e6:.0f} M ev/s = "
+                                f"{100 * d:.0f} % of it" if d else ""))
     if "latency" in R:
         L = R["latency"]
         cold = L["cold_cache"]
@@ -1085,11 +1083,11 @@ def _worker_main(argv: list[str]) -> int:
         res = measure_chip(program, timings, int(rest[0]), int(rest[1]))
         res.update(peak_rss_mb=_rss_mb())
     elif kind == "scatter":
-        shapes, reps, nosyn_reps, steps = json.loads(rest[0]), int(rest[1]), int(rest[2]), int(rest[3])
+        shapes, reps, replay_reps, steps = json.loads(rest[0]), int(rest[1]), int(rest[2]), int(rest[3])
         res = {}
         for k, s in shapes.items():
             res[k] = bare_scatter(s["ring"], s["events"], s["row"], reps)
-            res[k]["nosyn_loop_s"] = _nosyn_loop(k, s.get("spec"), s["steps"], nosyn_reps)
+            res[k]["route_replay"] = _route_replay(k, s.get("spec"), s["steps"], replay_reps)
     elif kind == "stdp":
         res = stdp_bench(float(rest[0]), seed=int(rest[2]) if len(rest) > 2 else 0,
                          repeats=int(rest[1]) if len(rest) > 1 else 3)
@@ -1106,37 +1104,39 @@ def _worker_main(argv: list[str]) -> int:
     return 0
 
 
-def _nosyn_loop(key: str, spec_path: str | None, steps: int, reps: int) -> float | None:
-    """Loop time of a benchmark's neurons and sources without synapses."""
-    from neuromorph.compiler import build_program
-    from neuromorph.network import Network
-
+def _route_replay(key: str, spec_path: str | None, steps: int, reps: int) -> dict | None:
+    """Synaptic delivery alone: run the benchmark once, then time phase 3 (``kernels.route_replay``,
+    the chip's own routing code and tables) over the recorded spike log, best of ``reps``."""
     if key.startswith("cuba") and spec_path:
-        return _nosyn_from_program(chip_cuba_program(load_spec(spec_path))[0], steps, reps, build_program, Network)
-    if key == "chip1k":
-        return _nosyn_from_program(_chip1k_program()[0], steps, reps, build_program, Network)
-    return None
-
-
-def _nosyn_from_program(program, steps, reps, build_program, Network) -> float:
+        program = chip_cuba_program(load_spec(spec_path))[0]
+    elif key == "chip1k":
+        program = _chip1k_program()[0]
+    else:
+        return None
+    from neuromorph import kernels
     from neuromorph.simulator import Simulator
 
-    reg = program.registers
-    bare = Network(dt=reg.dt, name=reg.name + "_nosyn")
-    for pop in reg.populations.values():       # same neurons and sources, no projections
-        if pop.is_source:
-            bare.add_source(pop.name, pop.size, pop.model)
-        else:
-            bare.add_population(pop.name, pop.size, pop.model)
-    p2 = build_program(bare, program.chip, False)
-    Simulator(p2, strict=False).run(1)
+    sim = Simulator(program, strict=False)
+    sim.run(steps)
+    log = sim.spikes
+    step_ptr = np.searchsorted(log.steps, np.arange(steps + 1)).astype(np.int64)
+    spk_id = log.ids.astype(np.int64)
+    p = program
+    ring = np.zeros(p.D * p.n, np.int64)
+    counters = np.zeros_like(sim.counters)
+    args = (step_ptr, spk_id, p.n, p.D, p.axon_ptr, p.seg_ptr, p.seg_proj, p.seg_core, p.proj_wexp, p.proj_wkind,
+            p.syn_tgt, sim.syn_w, p.syn_d, ring, counters, sim._prefetch)
+    kernels.route_replay(*args)
     best = math.inf
     for _ in range(reps):
-        sim = Simulator(p2, strict=False)
+        counters[:] = 0
         a = time.perf_counter()
-        sim.run(steps)
+        kernels.route_replay(*args)
         best = min(best, time.perf_counter() - a)
-    return best
+    events = int(counters[:, kernels.SYN_EVENTS].sum())
+    segs = int(np.sum(p.axon_ptr[spk_id + 1] - p.axon_ptr[spk_id]))
+    return dict(route_s=best, events=events, events_per_s=events / best, segments=segs,
+                synapses_per_segment=events / max(segs, 1), prefetch=bool(sim._prefetch))
 
 
 def build_parser(ap: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:

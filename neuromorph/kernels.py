@@ -270,6 +270,19 @@ def _route_par(T, lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_we
 
 
 @njit(cache=True)
+def route_replay(step_ptr, spk_id, N, D, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp, proj_wkind, syn_tgt,
+                 syn_w, syn_d, ring, counters, pf):
+    """Phase 3 alone (weight_exp >= 0 segments) over a recorded spike log: spikes of step k are
+    ``spk_id[step_ptr[k]:step_ptr[k+1]]``. The benchmark times synaptic delivery with it."""
+    slot_off = np.empty(D, dtype=np.uint64)
+    for k in range(step_ptr.size - 1):
+        for d in range(D):
+            slot_off[d] = np.uint64(((k + 1 + d) % D) * N)
+        _route_owned(0, 1, step_ptr[k], step_ptr[k + 1], spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp,
+                     proj_wkind, syn_tgt, syn_w, syn_d, slot_off, ring, counters, pf)
+
+
+@njit(cache=True)
 def _route_negexp(lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp, proj_wkind, proj_part_off,
                   proj_post_start, proj_post_size, syn_tgt, syn_w, syn_d, slot_off, partial, part_mark,
                   t_idx, t_pos, t_shift, counters):
