@@ -369,7 +369,7 @@ def run_steps(k0, n_steps,
               src_ptr, src_ids, fire, pois_gid, pois_key, pois_thr, pois_hit,
               spk_step, spk_id, n_spk_io, ranges, flag, flag64, fire64, ext_now, ext_gid, ext_val,
               izh_k2, izh_k1, izh_k0, izh_dt, izh_adt, izh_b, izh_c, izh_d, izh_vpeak, izh_bias, izh_accom,
-              izh_F, izh_P, izh_plim, izh_slim, nthreads, has_negexp, prefetch,
+              izh_F, izh_P, izh_plim, izh_slim, nthreads, par_neurons, par_spikes, has_negexp, prefetch,
               has_plastic, proj_plastic, pl_reg, pl_post_ptr, pl_post_q, pl_post_x, pl_own_ptr, pl_own_idx,
               tr_decay, tr_proj, trace, trace_one, trace_max, trace_decay_bits,
               probe_gids, tr_u, tr_v,
@@ -407,7 +407,7 @@ def run_steps(k0, n_steps,
         # -- phases 1+2: deliver and integrate (branch-free over each neuron range) ------------
         for j in range(ext_gid.shape[0]):      # host-written input current of this step
             ext_now[ext_gid[j]] += ext_val[s, j]
-        if nthreads > 1:
+        if nthreads > 1 and N >= par_neurons:
             _integrate_all_par(ranges, base, ring, ext_now, u, v, ref, fu, fv, vth_eff, bias, ref_steps, reset_u,
                                reset_sub, flag, izh_k2, izh_k1, izh_k0, izh_dt, izh_adt, izh_b, izh_c, izh_d,
                                izh_vpeak, izh_bias, izh_accom, decay_bits, u_half, v_max, acc_hi, acc_lo,
@@ -453,7 +453,7 @@ def run_steps(k0, n_steps,
             g = spk_id[e]
             counters[core_of[g], SPIKES] += 1
             counters[core_of[g], MESSAGES] += n_dest[g]
-        if nthreads > 1:
+        if nthreads > 1 and n_spk - step_start >= par_spikes:
             _route_par(nthreads, step_start, n_spk, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp,
                        proj_wkind, syn_tgt, syn_w, syn_d, slot_off, ring, counters, prefetch)
         else:

@@ -17,6 +17,7 @@ from .hardware import LOIHI, ChipSpec
 from .network import Network, PoissonSpikes, RunResult, SpikeLog, Traces
 
 PREFETCH_TABLE_BYTES = 8 << 20
+PARALLEL_THRESHOLDS = (32768, 32)     # (neurons, spikes in the step): see Simulator.parallel_thresholds
 STATE_FIELDS = ("u", "v", "ref", "ring", "counters", "step", "syn_w", "trace")
 _COUNTER_NAMES = ("u_wrap", "v_sat", "acc_sat", "neuron_updates", "spikes", "syn_events", "messages", "u_sat",
                   "prod_sat", "trace_sat", "syn_updates")      # == kernels.COUNTER_NAMES (checked in tests; kept here so import stays cheap)
@@ -38,7 +39,8 @@ class Simulator:
     threads : int
         numba threads for the integrate and route phases (1: serial). Any number of threads
         gives the same bits: neurons are split into disjoint ranges and synaptic sums are
-        exact, with each thread owning whole destination cores.
+        exact, with each thread owning whole destination cores. Threads engage per step only
+        above ``parallel_thresholds`` (default (32768 neurons, 32 spikes)).
     prefetch : bool or None
         Prefetch synapse rows a few spikes ahead while routing (speed only, same bits).
         ``None`` (default): on when the synapse tables exceed 8 MiB (beyond the caches).
@@ -59,6 +61,10 @@ class Simulator:
         if int(threads) != threads or threads < 1:
             raise ParameterError("threads", threads, "an integer >= 1")
         self.threads = int(threads)
+        # with threads > 1, a step's integrate runs in parallel only from this many neurons and
+        # its route only from this many spikes (entering a parallel region costs microseconds);
+        # (0, 0) always uses the threads. Bits are the same either way.
+        self.parallel_thresholds = PARALLEL_THRESHOLDS
         if self.threads > 1:          # finer rows so threads share the neurons
             rows = [(a, min(hi, a + 2048), kind) for lo, hi, kind in p.ranges for a in range(lo, hi, 2048)]
         else:
@@ -182,7 +188,8 @@ class Simulator:
                     self._flag.view(np.uint64), self._fire.view(np.uint64), self._ext_now, self._ext_gid,
                     ext_val[done:], *(p.izh[f] for f in ("k2", "k1", "k0", "dt", "adt", "b", "c", "d", "v_peak", "bias")),
                     p.izh_accom, c.izh_frac_bits, c.izh_coef_frac_bits, (1 << (c.izh_prod_bits - 1)) - 1,
-                    (1 << (c.izh_state_bits - 1)) - 1, self.threads, bool(np.any(p.proj_wexp < 0)), self._prefetch,
+                    (1 << (c.izh_state_bits - 1)) - 1, self.threads, *self.parallel_thresholds,
+                    bool(np.any(p.proj_wexp < 0)), self._prefetch,
                     *self._learn_args, self.trace, 1 << c.trace_frac_bits, (1 << c.trace_bits) - 1, c.trace_decay_bits,
                     p.probe_gids, tr_u[done:], tr_v[done:],
                     self.counters, self.strict, self._first_ovf,
