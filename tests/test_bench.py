@@ -63,7 +63,10 @@ def test_bench_quick_json(tmp_path):
     assert np.isclose(ag["speedup_chip_vs_reference"], ref["loop_s"] / chip["loop_s"])
     assert set(st["chip_other_headrooms"]) == {"4"}
     s = data["scatter"]["cuba300"]
-    assert s["events"] == c["syn_events"] and s["ring_size"] == c["ring_slots"] * 300
+    # as many events as the chip delivered, up to the row-length rounding of the random rows
+    assert abs(s["events"] - c["syn_events"]) <= 0.02 * c["syn_events"] + 2 * s["row_len"]
+    assert s["ring_size"] == c["ring_slots"] * 300 and s["table_synapses"] == c["synapses"]
+    assert s["events_per_s"] == max(s["events_per_s_no_prefetch"], s["events_per_s_prefetch"])
     table = bench.format_table(data)
     assert "cuba300" in table and "chip1k" in table and "not available on the chip" not in table
     assert "Song et al. 2000" in table and "chip/reference loop" in table
