@@ -256,9 +256,20 @@ def _route_owned(t, T, lo, hi, spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, pr
             q0 = np.uint64(seg_ptr[sg])
             n = seg_ptr[sg + 1] - seg_ptr[sg]
             counters[seg_core[sg], SYN_EVENTS] += n
-            for i in range(n):            # unsigned index: no wraparound code per synapse
-                q = q0 + np.uint64(i)
-                ring[slot_off[syn_d[q]] + syn_tgt[q]] += _weight(syn_w[q], kind) << ex
+            if slot_off.size == 1:        # one delay slot (no axonal delays): no delay lookup
+                base = slot_off[0]
+                if kind == 0:
+                    for i in range(n):    # unsigned index: no wraparound code per synapse
+                        q = q0 + np.uint64(i)
+                        ring[base + syn_tgt[q]] += np.int64(syn_w[q]) << ex
+                else:
+                    for i in range(n):
+                        q = q0 + np.uint64(i)
+                        ring[base + syn_tgt[q]] += _weight(syn_w[q], kind) << ex
+            else:
+                for i in range(n):
+                    q = q0 + np.uint64(i)
+                    ring[slot_off[syn_d[q]] + syn_tgt[q]] += _weight(syn_w[q], kind) << ex
 
 
 @njit(cache=True, parallel=True)
