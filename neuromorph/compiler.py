@@ -236,16 +236,23 @@ def _plastic_registers(proj: Projection, owner: str, a_per_unit: float, d_steps:
     rule = proj.plasticity
     if not isinstance(rule, STDP):
         raise CompileError(f"{owner}: plasticity must be neuromorph.network.STDP, got {type(rule).__name__}")
+    for name in ("A_plus", "A_minus", "w_min", "w_max"):
+        if not math.isfinite(getattr(rule, name)):
+            raise ParameterError(name, getattr(rule, name), "a finite value (the chip's registers are finite)", owner)
     w_top = (1 << (c.plastic_weight_bits - 1)) - 1
     J = proj.weight / a_per_unit
     j_lo, j_hi = rule.w_min / a_per_unit, rule.w_max / a_per_unit
-    big = max(float(np.abs(J).max()) if J.size else 0.0, abs(j_lo), abs(j_hi))
+    k = int(np.argmax(np.abs(J))) if J.size else 0
+    cands = [("w_min", rule.w_min, abs(j_lo)), ("w_max", rule.w_max, abs(j_hi))]
+    if J.size:
+        cands.append(("weight", float(proj.weight[k]), float(abs(J[k]))))
+    worst_name, worst, big = max(cands, key=lambda t: t[2])
     for e in range(c.weight_exp_min, c.weight_exp_max + 1):
         if big / 2.0 ** e <= w_top:
             break
     else:
         limit = w_top * 2.0 ** c.weight_exp_max * a_per_unit
-        raise ParameterError("w_max", rule.w_max, f"|weights|, |w_min|, |w_max| <= {limit:g} A", owner)
+        raise ParameterError(worst_name, worst, f"|weights|, |w_min|, |w_max| <= {limit:g} A", owner)
     W, w_lo, w_hi = _rint(J / 2.0 ** e), _rint(j_lo / 2.0 ** e), _rint(j_hi / 2.0 ** e)
     a_top = (1 << (c.learn_coef_bits - 1)) - 1
     aw_plus, aw_minus = rule.A_plus / a_per_unit / 2.0 ** e, rule.A_minus / a_per_unit / 2.0 ** e
@@ -255,6 +262,10 @@ def _plastic_registers(proj: Projection, owner: str, a_per_unit: float, d_steps:
         name, val = ("A_plus", rule.A_plus) if abs(aw_plus) >= abs(aw_minus) else ("A_minus", rule.A_minus)
         raise ParameterError(name, val, f"|A| <= {a_top * 2.0 ** e * a_per_unit:g} A per unit trace", owner)
     a_plus, a_minus = _rint(aw_plus * 2.0 ** shift), _rint(aw_minus * 2.0 ** shift)
+    for name, req, got in (("A_plus", rule.A_plus, a_plus), ("A_minus", rule.A_minus, a_minus)):
+        if req != 0 and got == 0:
+            report.notes.append(f"{owner}: {name} = {req:g} A rounds to 0 (smallest representable "
+                                f"{2.0 ** (e - 15) * a_per_unit:g} A per unit trace): no learning from it")
     unity = 1 << c.trace_decay_bits
     x_decay, y_decay = _rint(unity * math.exp(-dt / rule.tau_plus)), _rint(unity * math.exp(-dt / rule.tau_minus))
     regs = STDPRegisters(a_plus=a_plus, a_minus=a_minus, x_decay=x_decay, y_decay=y_decay, w_lo=w_lo, w_hi=w_hi,
@@ -452,8 +463,8 @@ def _weight_storage(w_g, p_g, modes, nbits, wexp, chip, plastic):
     """
     c = chip.core
     P = len(modes)
-    if c.weight_bits > 8:
-        return w_g.astype(np.int16), np.full(P, 3, np.int8), wexp.astype(np.int32)
+    if c.weight_bits > 8:            # raw: int16 holds the mixed range [-2**wb, 2**wb - 1] up to wb = 15
+        return w_g.astype(np.int16 if c.weight_bits <= 15 else np.int32), np.full(P, 3, np.int8), wexp.astype(np.int32)
     kind = np.array([3 if pl else {"excitatory": 0, "inhibitory": 1, "mixed": 2}[m] for m, pl in zip(modes, plastic)],
                     np.int8).reshape(P)
     k = np.array([0 if pl else c.weight_bits - nb + (1 if m == "mixed" else 0)
@@ -467,13 +478,16 @@ def _weight_storage(w_g, p_g, modes, nbits, wexp, chip, plastic):
     return (s & 0xFF).astype(np.uint8), kind, (wexp + k).astype(np.int32)
 
 
-def _note_accumulator_risk(reg, post_g, w_g, p_g, proj_wexp, chip, report):
-    """Note neurons whose coincident inputs (all presynaptic spikes in one step) exceed the accumulator."""
+def _note_accumulator_risk(reg, post_g, w_hi_lo, p_g, proj_wexp, chip, report):
+    """Note neurons whose coincident inputs (all presynaptic spikes in one step) exceed the accumulator.
+
+    ``w_hi_lo`` = (largest, smallest) value each synapse's weight can take (equal for static
+    synapses; the learning bounds for plastic ones)."""
     if post_g.size == 0:
         return
-    scaled = w_g.astype(float) * np.exp2(proj_wexp[p_g].astype(float))
-    pos = np.bincount(post_g, weights=np.maximum(scaled, 0), minlength=reg.n_neurons)
-    neg = np.bincount(post_g, weights=np.minimum(scaled, 0), minlength=reg.n_neurons)
+    e = np.exp2(proj_wexp[p_g].astype(float))
+    pos = np.bincount(post_g, weights=np.maximum(w_hi_lo[0] * e, 0), minlength=reg.n_neurons)
+    neg = np.bincount(post_g, weights=np.minimum(w_hi_lo[1] * e, 0), minlength=reg.n_neurons)
     hi = (1 << (chip.core.acc_bits - 1)) - 1
     risky = np.nonzero((pos > hi) | (neg < -hi - 1))[0]
     if risky.size:
@@ -704,6 +718,9 @@ def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = Fal
         check_range("delay_steps", d, 0, c.delay_slots - 1, ctx)
         rule = getattr(proj, "plasticity", None)
         plastic.append(rule is not None)
+        if rule is not None and loihi_compat:
+            raise ParameterError("plasticity", type(rule).__name__, "None in Loihi-compatibility mode (Lava's "
+                                 "bit-accurate Dense has no learning)", ctx)
         if rule is not None:               # plastic: raw W registers, no Lava preparation (§3.5)
             _check_stdp_registers(rule, w, proj.sign_mode, c, ctx)
             mode = "plastic"
@@ -726,7 +743,13 @@ def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = Fal
     pre_g, post_g, w_g, d_g, p_g = cat(pre_l), cat(post_l), cat(w_l), cat(d_l), cat(p_l)
 
     plastic = np.array(plastic, bool).reshape(P)
-    _note_accumulator_risk(reg, post_g, w_g, p_g, proj_wexp, chip, report)
+    w_risk = (w_g, w_g)
+    if plastic.any():                  # learning may take a plastic W anywhere in [w_lo, w_hi]
+        lo = np.array([pr.plasticity.w_lo if plastic[i] else 0 for i, pr in enumerate(reg.projections)], np.int64)
+        hi = np.array([pr.plasticity.w_hi if plastic[i] else 0 for i, pr in enumerate(reg.projections)], np.int64)
+        pl = plastic[p_g]
+        w_risk = (np.where(pl, np.maximum(hi[p_g], w_g), w_g), np.where(pl, np.minimum(lo[p_g], w_g), w_g))
+    _note_accumulator_risk(reg, post_g, w_risk, p_g, proj_wexp, chip, report)
     syn_bits = np.where(plastic[p_g], c.bits_per_plastic_synapse, c.bits_per_synapse) if p_g.size else p_g
     core_of, cores = _place(reg, post_g, pre_g, chip, syn_bits)
     syn_store, proj_wkind, proj_wexp_eff = _weight_storage(w_g, p_g, proj_modes, proj_nbits, proj_wexp, chip, plastic)
@@ -798,7 +821,7 @@ def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = Fal
         seg_proj=freeze(p_s[seg_start].astype(np.uint16 if P < 2**16 else np.int32)),
         seg_core=freeze(c_s[seg_start].astype(np.uint16 if n_cores < 2**16 - 1 else np.int32)),
         syn_tgt=freeze(post_g[order].astype(np.uint32)), syn_w=freeze(syn_store[order]),
-        syn_d=freeze(d_g[order].astype(np.uint8)), proj_wexp=freeze(proj_wexp_eff), proj_wkind=freeze(proj_wkind),
+        syn_d=freeze(d_g[order].astype(np.uint8 if c.delay_bits <= 8 else np.uint16)), proj_wexp=freeze(proj_wexp_eff), proj_wkind=freeze(proj_wkind),
         proj_part_off=freeze(proj_part_off),
         proj_post_start=freeze(proj_post_start), proj_post_size=freeze(proj_post_size), part_size=off,
         n_dest=freeze(n_dest), neurons_per_core=freeze(neurons_per_core), sources=tuple(sources),
@@ -815,8 +838,8 @@ def compile_network(net: Network, chip: ChipSpec = LOIHI, *, loihi_compat: bool 
     """Quantize (if physical), check, place and lay out ``net`` for ``chip``.
 
     ``loihi_compat=True`` additionally refuses every neuromorph extension (refractory
-    period, u reset, subtractive reset) so that the run reproduces Lava's bit-accurate
-    rule exactly. ``headroom`` sets the v scale of physical LIF populations (§7).
+    period, u reset, subtractive reset, Izhikevich neurons, plastic projections) so that
+    the run reproduces Lava's bit-accurate rule exactly. ``headroom`` sets the v scale of physical LIF populations (§7).
     """
     if not isinstance(chip, ChipSpec):
         raise ParameterError("chip", type(chip).__name__, "a ChipSpec (see neuromorph.hardware.PRESETS)")

@@ -248,7 +248,7 @@ def write_program(program: Program, path: str | Path) -> None:
             scales[name] = {"kind": "izh" if kind[start] == 1 else "lif", "v_per_lsb": float(p.v_scale[start]),
                             "v_origin": float(p.v_origin[start]), "a_per_lsb": float(p.u_scale[start])}
     header = {
-        "format": "neuromorph-program", "version": 1, "dt": reg.dt, "name": reg.name,
+        "format": "neuromorph-program", "version": 2, "dt": reg.dt, "name": reg.name,
         "chip": dataclasses.asdict(p.chip), "loihi_compat": p.loihi_compat, "gid_bits": gid_bits,
         "fmt_bits": fmt_bits, "w_bits": w_bits, "lidx_bits": lidx_bits, "populations": pops, "projections": proj_meta, "cores": cores,
         "probes": [{"population": pr.population, "indices": pr.indices.tolist(), "variables": list(pr.variables)}
@@ -326,5 +326,7 @@ def read_program(path: str | Path) -> Program:
                       for i in h["injections"]]
     scales = {name: (IzhScale if s["kind"] == "izh" else LIFScale)(s["v_per_lsb"], s["v_origin"], s["a_per_lsb"])
               for name, s in h["scales"].items()}
-    report = CompileReport(h["report"]["parameters"], [], h["report"]["notes"])
-    return build_program(net, chip, h["loihi_compat"], scales, report)
+    report = CompileReport(h["report"]["parameters"], [], list(h["report"]["notes"]))
+    program = build_program(net, chip, h["loihi_compat"], scales, report)
+    report.notes[:] = list(dict.fromkeys(report.notes))     # build_program re-adds its own notes
+    return program

@@ -227,6 +227,9 @@ class STDP:
     def __post_init__(self):
         _positive("tau_plus", self.tau_plus, "STDP")
         _positive("tau_minus", self.tau_minus, "STDP")
+        for name in ("A_plus", "A_minus"):
+            if not math.isfinite(getattr(self, name)):
+                raise ParameterError(name, getattr(self, name), "a finite weight change", "STDP")
         if not self.w_max >= self.w_min:
             raise ParameterError("w_max", self.w_max, f">= w_min = {self.w_min}", "STDP")
 

@@ -261,7 +261,8 @@ class Simulator:
     @property
     def weights(self) -> dict[int, np.ndarray]:
         """Current weights of the plastic projections: {projection index: array in the projection's
-        own synapse order}; amperes for physical projections, W registers (int64) otherwise."""
+        own synapse order}; amperes (float64) when the post population is physical (LIF or
+        Izhikevich compiled from physical units), W registers (int64) otherwise."""
         p = self.program
         if not p.plastic:
             return {}
@@ -277,23 +278,42 @@ class Simulator:
                                "loihi_compat": self.program.loihi_compat, "steps": self.step_count})
 
     # -- checkpoint -------------------------------------------------------------------------
+    def _layout(self) -> np.ndarray:
+        """A checksum of the program's placement and table order (what a snapshot's arrays index)."""
+        import zlib
+
+        p = self.program
+        h = 0
+        for a in (p.core_of, p.axon_ptr, p.seg_ptr, p.syn_tgt, p.syn_d, p.seg_proj):
+            h = zlib.crc32(np.ascontiguousarray(a).view(np.uint8), h)
+        return np.array([p.n, p.D, p.n_synapses, h], np.int64)
+
     def state(self) -> dict[str, np.ndarray]:
-        """The whole chip state as named integer arrays (copies)."""
-        return {"u": self.u.copy(), "v": self.v.copy(), "ref": self.ref.copy(), "ring": self.ring.copy(),
-                "counters": self.counters.copy(), "step": np.array([self.step_count], np.int64),
-                "syn_w": self.syn_w.copy(), "trace": self.trace.copy()}
+        """The whole chip state as named integer arrays (copies). Plastic programs include their
+        weight table ``syn_w`` and ``trace`` registers; ``layout`` identifies the program."""
+        out = {"u": self.u.copy(), "v": self.v.copy(), "ref": self.ref.copy(), "ring": self.ring.copy(),
+               "counters": self.counters.copy(), "step": np.array([self.step_count], np.int64),
+               "layout": self._layout()}
+        if self.program.plastic:
+            out.update(syn_w=self.syn_w.copy(), trace=self.trace.copy())
+        return out
 
     def restore(self, state: dict[str, np.ndarray]) -> "Simulator":
         """Continue from a :meth:`state` snapshot of a simulator of the same program."""
-        for name in STATE_FIELDS:
+        needed = STATE_FIELDS if self.program.plastic else STATE_FIELDS[:6]
+        for name in needed:
             if name not in state:
-                raise ParameterError("state", f"missing {name!r}", f"a dict with keys {STATE_FIELDS}")
+                raise ParameterError("state", f"missing {name!r}", f"a dict with keys {needed}")
             mine = getattr(self, name) if name != "step" else np.array([self.step_count])
             if np.shape(state[name]) != np.shape(mine):
                 raise ParameterError(name, f"shape {np.shape(state[name])}", f"shape {np.shape(mine)}", "restore")
+        if "layout" in state and not np.array_equal(state["layout"], self._layout()):
+            raise ParameterError("state", "a snapshot of another program (placement or synapse order differs)",
+                                 "a state() of a simulator of this program", "restore")
         self.u[:], self.v[:], self.ref[:] = state["u"], state["v"], state["ref"]
         self.ring[:], self.counters[:] = state["ring"], state["counters"]
-        self.syn_w[:], self.trace[:] = state["syn_w"], state["trace"]
+        if self.program.plastic:
+            self.syn_w[:], self.trace[:] = state["syn_w"], state["trace"]
         self.step_count = int(state["step"][0])
         return self
 

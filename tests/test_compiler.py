@@ -185,3 +185,62 @@ def test_capacity_errors_name_core_and_limit():
     with pytest.raises(CapacityError, match="chip 'loihi': cores needs 4, limit is 2"):
         from dataclasses import replace
         compile_network(net, replace(LOIHI.with_core(max_neurons=1), n_cores=2))
+
+
+def test_plastic_range_error_names_the_offender_and_non_finite_rates_are_refused():
+    from neuromorph.network import SpikeTimes
+
+    def net_with(weight, rule):
+        net = Network(dt=1e-4)
+        net.add_source("s", 4, SpikeTimes([0], [0]))
+        net.add_population("p", 1, LIF(t_ref=0.0))
+        net.connect("s", "p", weight=weight, pre_idx=np.arange(4), post_idx=np.zeros(4, np.int64), plasticity=rule)
+        return net
+
+    with pytest.raises(ParameterError, match=r"^weight \(proj0:s->p\) = 0.001 is out of range"):
+        compile_network(net_with([1e-3, 1e-12, 1e-12, 1e-12], STDP(w_min=0, w_max=1e-10)))
+    with pytest.raises(ParameterError, match=r"^w_min \(proj0:s->p\) = -inf"):
+        compile_network(net_with(1e-12, STDP(w_min=-np.inf, w_max=1e-10)))
+    with pytest.raises(ParameterError, match=r"^A_plus \(STDP\) = inf"):
+        STDP(A_plus=np.inf)
+    with pytest.raises(ParameterError, match=r"^A_minus \(STDP\) = nan"):
+        STDP(A_minus=np.nan)
+    prog = compile_network(net_with(1e-12, STDP(A_plus=1e-30, A_minus=-1e-12, w_min=0, w_max=1e-10)))
+    assert prog.registers.projections[0].plasticity.a_plus == 0
+    assert any("A_plus = 1e-30 A rounds to 0" in n for n in prog.report.notes)
+    with pytest.raises(ParameterError, match="plasticity"):
+        compile_network(net_with(1e-12, STDP(A_plus=1e-13, A_minus=-1e-13, w_min=0, w_max=1e-10)),
+                        loihi_compat=True)
+
+
+def test_accumulator_note_counts_plastic_weights_at_their_bound():
+    from neuromorph.network import STDPRegisters
+
+    net = Network(dt=1e-3)
+    net.add_source("s", 10, PoissonSpikes(10.0, seed=0))
+    net.add_population("n", 1, LIFRegisters(vth=100))
+    rule = STDPRegisters(a_plus=1, a_minus=-1, x_decay=0, y_decay=0, w_lo=0, w_hi=20000)
+    net.connect_registers("s", "n", weight_mant=1, pre_idx=np.arange(10), post_idx=np.zeros(10, np.int64),
+                          plasticity=rule)
+    notes = compile_network(net).report.notes       # 10 x 20000 > 2**15 - 1 once learned
+    assert any("accumulator" in n and "200000" in n for n in notes), notes
+
+
+def test_wide_weights_and_long_delays_keep_their_values():
+    """weight_bits = 16 needs more than int16 storage; delay_bits = 10 more than uint8."""
+    from neuromorph.network import SpikeTimes
+    from neuromorph.simulator import Simulator
+
+    net = Network(dt=1e-3)
+    net.add_source("s", 1, SpikeTimes([0], [0]))
+    net.add_population("n", 1, LIFRegisters(du=4095, dv=4095, vth=1 << 16))
+    net.connect_registers("s", "n", weight_mant=40000, pre_idx=[0], post_idx=[0], weight_exp=-8, delay_steps=300,
+                          sign_mode="excitatory", num_weight_bits=16)
+    chip = LOIHI.with_core(weight_bits=16, delay_bits=10, acc_bits=20)
+    prog = compile_network(net, chip)
+    assert int(prog.syn_w[0]) == 40000 and int(prog.syn_d[0]) == 300
+    sim = Simulator(prog, chip=chip)
+    sim.run(301)
+    assert int(sim.u[1]) == 0                           # not arrived yet at step 300
+    sim.run(1)
+    assert int(sim.u[1]) == (40000 >> 8) << 6           # arrives in step 1 + 300 = 301: 156 << 6

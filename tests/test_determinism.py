@@ -85,3 +85,28 @@ def test_route_prefetch_gives_identical_bits(plastic):
     assert same(snapshot(a), snapshot(b)) and a.result().spikes.steps.size > 50
     if plastic:
         assert np.array_equal(a.result().weights[0], b.result().weights[0])
+
+
+def test_restore_refuses_a_snapshot_of_another_program():
+    """Arrays of the same shapes but another placement (synapse order) must not be mixed in."""
+    from neuromorph.errors import ParameterError
+    from neuromorph.hardware import LOIHI
+    from neuromorph.network import LIFRegisters, SpikeTimes, STDPRegisters
+
+    net = Network(dt=1e-3)
+    net.add_source("s", 1, SpikeTimes(steps=[0], ids=[0]))
+    net.add_population("a", 4, LIFRegisters(du=4095, dv=4095, vth=1000))
+    net.connect_registers("s", "a", weight_mant=[10, 20, 30, 40], delay_steps=[3, 2, 1, 0], pre_idx=[0] * 4,
+                          post_idx=[0, 1, 2, 3], plasticity=STDPRegisters(0, 0, 0, 0, -1000, 1000))
+    a = Simulator(net, chip=LOIHI.with_core(max_neurons=2))
+    b = Simulator(net, chip=LOIHI.with_core(max_neurons=3))
+    assert a.program.n_cores == b.program.n_cores == 2 and a.syn_w.shape == b.syn_w.shape
+    with pytest.raises(ParameterError, match="another program"):
+        b.restore(a.state())
+    c = Simulator(net, chip=LOIHI.with_core(max_neurons=2)).restore(a.state())
+    assert np.array_equal(c.weights[0], [10, 20, 30, 40])
+    # a static program's snapshot needs no weights (and older snapshots without them restore)
+    s = Simulator(make_net()).run(20).state()
+    assert "syn_w" not in s
+    del s["layout"]
+    Simulator(make_net()).restore(s)

@@ -105,6 +105,7 @@ def test_plastic_program_image_round_trip(tmp_path):
     for f in ("syn_w", "syn_tgt", "seg_proj", "proj_wexp", "proj_wkind"):
         assert np.array_equal(getattr(prog, f), getattr(back, f)), f
     assert prog.learn.keys() == back.learn.keys()
+    assert back.report.notes == prog.report.notes           # rebuilt, not duplicated
     assert all(np.array_equal(prog.learn[k], back.learn[k]) for k in prog.learn), "learning tables"
     a = Simulator(prog, strict=False).run(400).result()
     b = Simulator(back, strict=False).run(400).result()
