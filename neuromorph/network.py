@@ -311,6 +311,8 @@ class SpikeTimes:
         keep[1:] = (s[1:] != s[:-1]) | (i[1:] != i[:-1])  # one spike per neuron per step
         object.__setattr__(self, "steps", s[keep])
         object.__setattr__(self, "ids", i[keep])
+        # id range, cached: events() is called once per chunk of steps
+        object.__setattr__(self, "_id_range", (int(i.min()), int(i.max())) if i.size else (0, -1))
 
     @classmethod
     def from_times(cls, times: Sequence[Sequence[float]], dt: float) -> "SpikeTimes":
@@ -324,10 +326,11 @@ class SpikeTimes:
         return cls(cat(steps), cat(ids))
 
     def events(self, size: int, dt: float, step0: int, n_steps: int) -> tuple[np.ndarray, np.ndarray]:
-        if self.ids.size and (self.ids.min() < 0 or self.ids.max() >= size):
-            raise ParameterError("ids", int(self.ids.max()), f"[0, {size - 1}]", "SpikeTimes")
-        m = (self.steps >= step0) & (self.steps < step0 + n_steps)
-        return self.steps[m], self.ids[m]
+        lo, hi = self._id_range
+        if self.ids.size and (lo < 0 or hi >= size):
+            raise ParameterError("ids", hi if hi >= size else lo, f"[0, {size - 1}]", "SpikeTimes")
+        a, b = np.searchsorted(self.steps, [step0, step0 + n_steps])     # steps are sorted
+        return self.steps[a:b], self.ids[a:b]
 
 
 @dataclass(frozen=True)

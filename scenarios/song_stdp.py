@@ -178,7 +178,7 @@ def poisson_grid(rng: np.random.Generator, n: int, rate: float, duration: float,
 
 def run_song(duration: float, *, seed: int = 0, rate: float = REF_RATE, dt: float = 1e-3, mode: str = "hardware",
              a_rel: float = A_REL, ratio: float = RATIO, plastic: bool = True, w0_rel=None,
-             chunk: float | None = 100.0) -> dict:
+             chunk: float | None = 100.0, backend: str = "reference", headroom: float = 2.0) -> dict:
     """Run the Song et al. neuron for ``duration`` s; weights in units of w_max.
 
     ``ratio`` = -A-/A+ (1.05: Song; 1.0: balanced); ``plastic=False`` freezes the weights;
@@ -187,7 +187,16 @@ def run_song(duration: float, *, seed: int = 0, rate: float = REF_RATE, dt: floa
     the whole run from ``seed`` (independent of dt and chunking, up to the grid).
     Returns ``w`` (snapshots, (n_chunks + 1, 1000), / w_max), ``t`` (their times),
     ``post`` (output spike times, s), ``rate_out`` per chunk, ``wall_s``.
+
+    ``backend="chip"`` runs the same network on the chip (on-chip integer STDP, compiled
+    with ``headroom``; mode "hardware" only) as ONE continuous run, snapshotting the
+    weights at the chunk ends (no restart of neuron or traces between chunks).
     """
+    if backend not in ("reference", "chip"):
+        raise ValueError(f"backend = {backend!r}: 'reference' or 'chip'")
+    if backend == "chip":
+        return _run_song_chip(duration, seed=seed, rate=rate, dt=dt, a_rel=a_rel, ratio=ratio, plastic=plastic,
+                              w0_rel=w0_rel, chunk=chunk, headroom=headroom)
     c = charge_factor(dt, mode)
     w_max, w_inh = W_MAX * c, W_INH * c
     w = (initial_weights(seed) if w0_rel is None else np.asarray(w0_rel, dtype=float)).copy()
@@ -227,6 +236,53 @@ def run_song(duration: float, *, seed: int = 0, rate: float = REF_RATE, dt: floa
         times.append(k0 * dt)
     return {"w": np.array(snaps), "t": np.array(times), "post": np.concatenate(post), "rate_out": np.array(rates),
             "wall_s": time.perf_counter() - t0, "w_max": w_max, "dt": dt, "mode": mode}
+
+
+def _run_song_chip(duration, *, seed, rate, dt, a_rel, ratio, plastic, w0_rel, chunk, headroom) -> dict:
+    from neuromorph.compiler import compile_network
+    from neuromorph.simulator import Simulator
+
+    c = charge_factor(dt, "hardware")
+    w_max, w_inh = W_MAX * c, W_INH * c
+    w = (initial_weights(seed) if w0_rel is None else np.asarray(w0_rel, dtype=float)).copy()
+    n_total = int(round(duration / dt))
+    chunk_steps = n_total if chunk is None else max(1, int(round(chunk / dt)))
+    rng = np.random.default_rng([seed, 2])                 # the same inputs as the reference backend
+    s_e, i_e = poisson_grid(rng, N_EXC, rate, n_total * dt, dt)
+    s_i, i_i = poisson_grid(rng, N_INH, RATE_INH, n_total * dt, dt)
+    rule = None
+    if plastic:
+        A_plus = a_rel * w_max
+        rule = STDP(A_plus=A_plus, A_minus=-ratio * A_plus, tau_plus=TAU_STDP, tau_minus=TAU_STDP,
+                    w_min=0.0, w_max=w_max)
+    net = Network(dt=dt, name="song_stdp_chip")
+    net.add_source("exc", N_EXC, SpikeTimes(s_e, i_e))
+    net.add_source("inh", N_INH, SpikeTimes(s_i, i_i))
+    net.add_population("post", 1, LIF(tau_m=TAU_M, g_L=G_L, E_L=E_L, v_th=V_TH, v_reset=V_RESET, t_ref=0.0,
+                                      tau_syn=TAU_SYN))
+    net.connect("exc", "post", weight=w * w_max, pre_idx=np.arange(N_EXC), post_idx=np.zeros(N_EXC, np.int64),
+                plasticity=rule)
+    net.connect("inh", "post", weight=w_inh, pre_idx=np.arange(N_INH), post_idx=np.zeros(N_INH, np.int64))
+    t0 = time.perf_counter()
+    sim = Simulator(compile_network(net, headroom=headroom), strict=False)
+    snaps, times, rates, n_post = [w.copy()], [0.0], [], 0
+    k0 = 0
+    while k0 < n_total:
+        n = min(chunk_steps, n_total - k0)
+        sim.run(n)
+        if plastic:
+            w = sim.weights[0] / w_max
+        total = int(sim.counter_table()["spikes"][:-1].sum())     # chip cores hold only "post"
+        rates.append((total - n_post) / (n * dt))
+        n_post = total
+        k0 += n
+        snaps.append(w.copy())
+        times.append(k0 * dt)
+    res = sim.result()
+    overflows = {k: int(res.counters[k].sum()) for k in ("u_wrap", "v_sat", "acc_sat", "trace_sat")}
+    return {"w": np.array(snaps), "t": np.array(times), "post": res.spikes.trains("post")[0],
+            "rate_out": np.array(rates), "wall_s": time.perf_counter() - t0, "w_max": w_max, "dt": dt,
+            "mode": "chip", "overflows": overflows, "syn_updates": int(res.counters["syn_updates"].sum())}
 
 
 def binned_rate(post: np.ndarray, duration: float, width: float) -> tuple[np.ndarray, np.ndarray]:
