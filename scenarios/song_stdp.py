@@ -176,6 +176,25 @@ def poisson_grid(rng: np.random.Generator, n: int, rate: float, duration: float,
     return steps[order], ids[order]
 
 
+def _setup(duration, seed, rate, dt, mode, a_rel, ratio, plastic, w0_rel, chunk):
+    """Weights, step counts, the input trains (drawn once from ``seed``), the rule and the neuron."""
+    c = charge_factor(dt, mode)
+    w_max, w_inh = W_MAX * c, W_INH * c
+    w = (initial_weights(seed) if w0_rel is None else np.asarray(w0_rel, dtype=float)).copy()
+    n_total = int(round(duration / dt))
+    chunk_steps = n_total if chunk is None else max(1, int(round(chunk / dt)))
+    rng = np.random.default_rng([seed, 2])
+    exc = poisson_grid(rng, N_EXC, rate, n_total * dt, dt)
+    inh = poisson_grid(rng, N_INH, RATE_INH, n_total * dt, dt)
+    rule = None
+    if plastic:
+        A_plus = a_rel * w_max
+        rule = STDP(A_plus=A_plus, A_minus=-ratio * A_plus, tau_plus=TAU_STDP, tau_minus=TAU_STDP,
+                    w_min=0.0, w_max=w_max)
+    model = LIF(tau_m=TAU_M, g_L=G_L, E_L=E_L, v_th=V_TH, v_reset=V_RESET, t_ref=0.0, tau_syn=TAU_SYN)
+    return w_max, w_inh, w, n_total, chunk_steps, exc, inh, rule, model
+
+
 def run_song(duration: float, *, seed: int = 0, rate: float = REF_RATE, dt: float = 1e-3, mode: str = "hardware",
              a_rel: float = A_REL, ratio: float = RATIO, plastic: bool = True, w0_rel=None,
              chunk: float | None = 100.0, backend: str = "reference", headroom: float = 2.0) -> dict:
@@ -197,20 +216,8 @@ def run_song(duration: float, *, seed: int = 0, rate: float = REF_RATE, dt: floa
     if backend == "chip":
         return _run_song_chip(duration, seed=seed, rate=rate, dt=dt, a_rel=a_rel, ratio=ratio, plastic=plastic,
                               w0_rel=w0_rel, chunk=chunk, headroom=headroom)
-    c = charge_factor(dt, mode)
-    w_max, w_inh = W_MAX * c, W_INH * c
-    w = (initial_weights(seed) if w0_rel is None else np.asarray(w0_rel, dtype=float)).copy()
-    n_total = int(round(duration / dt))
-    chunk_steps = n_total if chunk is None else max(1, int(round(chunk / dt)))
-    rng = np.random.default_rng([seed, 2])
-    s_e, i_e = poisson_grid(rng, N_EXC, rate, n_total * dt, dt)
-    s_i, i_i = poisson_grid(rng, N_INH, RATE_INH, n_total * dt, dt)
-    rule = None
-    if plastic:
-        A_plus = a_rel * w_max
-        rule = STDP(A_plus=A_plus, A_minus=-ratio * A_plus, tau_plus=TAU_STDP, tau_minus=TAU_STDP,
-                    w_min=0.0, w_max=w_max)
-    model = LIF(tau_m=TAU_M, g_L=G_L, E_L=E_L, v_th=V_TH, v_reset=V_RESET, t_ref=0.0, tau_syn=TAU_SYN)
+    w_max, w_inh, w, n_total, chunk_steps, (s_e, i_e), (s_i, i_i), rule, model = _setup(
+        duration, seed, rate, dt, mode, a_rel, ratio, plastic, w0_rel, chunk)
     snaps, times, post, rates = [w.copy()], [0.0], [], []
     t0 = time.perf_counter()
     k0 = 0
@@ -242,24 +249,12 @@ def _run_song_chip(duration, *, seed, rate, dt, a_rel, ratio, plastic, w0_rel, c
     from neuromorph.compiler import compile_network
     from neuromorph.simulator import Simulator
 
-    c = charge_factor(dt, "hardware")
-    w_max, w_inh = W_MAX * c, W_INH * c
-    w = (initial_weights(seed) if w0_rel is None else np.asarray(w0_rel, dtype=float)).copy()
-    n_total = int(round(duration / dt))
-    chunk_steps = n_total if chunk is None else max(1, int(round(chunk / dt)))
-    rng = np.random.default_rng([seed, 2])                 # the same inputs as the reference backend
-    s_e, i_e = poisson_grid(rng, N_EXC, rate, n_total * dt, dt)
-    s_i, i_i = poisson_grid(rng, N_INH, RATE_INH, n_total * dt, dt)
-    rule = None
-    if plastic:
-        A_plus = a_rel * w_max
-        rule = STDP(A_plus=A_plus, A_minus=-ratio * A_plus, tau_plus=TAU_STDP, tau_minus=TAU_STDP,
-                    w_min=0.0, w_max=w_max)
+    w_max, w_inh, w, n_total, chunk_steps, (s_e, i_e), (s_i, i_i), rule, model = _setup(
+        duration, seed, rate, dt, "hardware", a_rel, ratio, plastic, w0_rel, chunk)   # the reference's inputs
     net = Network(dt=dt, name="song_stdp_chip")
     net.add_source("exc", N_EXC, SpikeTimes(s_e, i_e))
     net.add_source("inh", N_INH, SpikeTimes(s_i, i_i))
-    net.add_population("post", 1, LIF(tau_m=TAU_M, g_L=G_L, E_L=E_L, v_th=V_TH, v_reset=V_RESET, t_ref=0.0,
-                                      tau_syn=TAU_SYN))
+    net.add_population("post", 1, model)
     net.connect("exc", "post", weight=w * w_max, pre_idx=np.arange(N_EXC), post_idx=np.zeros(N_EXC, np.int64),
                 plasticity=rule)
     net.connect("inh", "post", weight=w_inh, pre_idx=np.arange(N_INH), post_idx=np.zeros(N_INH, np.int64))
