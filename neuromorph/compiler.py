@@ -188,7 +188,7 @@ def _projection_registers(proj: Projection, p_index: int, post_scale: LIFScale, 
     sign_mode = _auto_sign_mode(proj.weight)
     k, q_lo, q_hi = _weight_grid(sign_mode, c.weight_bits, c)
     for e in range(0, c.weight_exp_max + 1):
-        q = np.sign(J) * np.floor(np.abs(J) / 2.0 ** (e + k) + 0.5)
+        q = _rint(J / 2.0 ** (e + k))
         if q.size == 0 or (q.min() >= q_lo and q.max() <= q_hi):
             break
     else:
@@ -225,8 +225,10 @@ def _delay_steps(proj: Projection, owner: str, dt: float, c, report: CompileRepo
 
 
 def _rint(x):
-    """Round half away from zero (symmetric in sign), as an int64 array or int."""
-    r = np.sign(x) * np.floor(np.abs(x) + 0.5)
+    """``fixedpoint.round_half_away`` as an int64 array (or an int for a scalar)."""
+    from .fixedpoint import round_half_away
+
+    r = round_half_away(np.asarray(x, dtype=float))
     return r.astype(np.int64) if np.ndim(r) else int(r)
 
 
@@ -602,7 +604,7 @@ def _learning_tables(reg: Network, chip: ChipSpec, plastic: np.ndarray, order: n
     if not plastic.any():
         return {}
     pl_reg = np.zeros((P, 8), np.int64)
-    owners, decay, nT = [], [], 0
+    owners, decay, tr_proj, nT = [], [], [], 0
     sizes = np.array([pr.n_synapses for pr in reg.projections], np.int64)
     proj_off = np.concatenate([[0], np.cumsum(sizes)])
     inv = np.empty(order.size, np.int64)
@@ -619,11 +621,10 @@ def _learning_tables(reg: Network, chip: ChipSpec, plastic: np.ndarray, order: n
                        pre.start)
         owners += [np.arange(pre.start, pre.stop), np.arange(post.start, post.stop)]
         decay += [np.full(pre.size, r.x_decay), np.full(post.size, r.y_decay)]
+        tr_proj.append(np.full(pre.size + post.size, p_i))
         nT += pre.size + post.size
         local_q.append(inv[proj_off[p_i]:proj_off[p_i + 1]])
         local_ptr[p_i + 1] += proj.n_synapses
-    tr_proj = np.concatenate([np.full(reg.populations[pr.pre].size + reg.populations[pr.post].size, p_i)
-                              for p_i, pr in enumerate(reg.projections) if plastic[p_i]])
     q = np.nonzero(plastic[p_s])[0]                          # plastic synapses, table order
     xq = pl_reg[p_s[q], 5] + pre_s[q] - pl_reg[p_s[q], 7]    # their pre traces
     by_post = np.lexsort((q, tgt_s[q]))
@@ -635,7 +636,7 @@ def _learning_tables(reg: Network, chip: ChipSpec, plastic: np.ndarray, order: n
         post_q=q[by_post].astype(np.int64), post_x=xq[by_post].astype(np.int64),
         own_ptr=np.searchsorted(owners[by_owner], np.arange(N + 1)).astype(np.int64),
         own_idx=by_owner.astype(np.int64), tr_decay=np.concatenate(decay).astype(np.int64),
-        tr_proj=tr_proj.astype(np.int64),
+        tr_proj=np.concatenate(tr_proj).astype(np.int64),
         local_ptr=local_ptr, local_q=np.concatenate(local_q).astype(np.int64),
     )
 

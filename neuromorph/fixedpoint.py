@@ -187,14 +187,14 @@ def encode_mant_exp(x, mant_lo: int, mant_hi: int, exp_min: int, exp_max: int, n
     exp = np.full(x.shape, exp_min, dtype=np.int64)
     unset = np.ones(x.shape, dtype=bool)
     for e in range(exp_min, exp_max + 1):
-        m = _round_half_away(x / 2.0**e)
+        m = round_half_away(x / 2.0**e)
         fits = unset & (m >= mant_lo) & (m <= mant_hi)
         exp = np.where(fits, e, exp)
         unset &= ~fits
     if np.any(unset):
         bad = x[unset].flat[0]
         raise ParameterError(name, float(bad), f"|value| <= {max(-mant_lo, mant_hi)} * 2**{exp_max}")
-    mant = _round_half_away(x / 2.0**exp).astype(np.int64)
+    mant = round_half_away(x / 2.0**exp).astype(np.int64)
     return mant, exp
 
 
@@ -204,14 +204,15 @@ def encode_shared_exp(x, mant_lo: int, mant_hi: int, exp_min: int, exp_max: int,
     if not np.all(np.isfinite(x)):
         raise ParameterError(name, x[~np.isfinite(x)].flat[0], "finite values")
     for e in range(exp_min, exp_max + 1):
-        m = _round_half_away(x / 2.0**e)
+        m = round_half_away(x / 2.0**e)
         if m.size == 0 or (m.min() >= mant_lo and m.max() <= mant_hi):
             return m.astype(np.int64), e
     worst = float(x.flat[np.argmax(np.abs(x))])
     raise ParameterError(name, worst, f"|value| <= {max(-mant_lo, mant_hi)} * 2**{exp_max}")
 
 
-def _round_half_away(x):
+def round_half_away(x):
+    """Round to nearest, halves away from zero (symmetric in sign); float in, float out."""
     return np.sign(x) * np.floor(np.abs(x) + 0.5)
 
 
@@ -227,7 +228,7 @@ def to_fixed(x, frac_bits: int, bits: int, rounding: str = "half_away", overflow
         raise ParameterError("x", x[~np.isfinite(x)].flat[0], "finite values", "to_fixed")
     y = x * 2.0**frac_bits
     if rounding == "half_away":
-        q = _round_half_away(y)
+        q = round_half_away(y)
     elif rounding == "floor":
         q = np.floor(y)
     elif rounding == "trunc":

@@ -217,6 +217,14 @@ def _integrate_all_par(ranges, base, ring, ext_now, u, v, ref, fu, fv, vth_eff, 
                          input_shift, izh_F, izh_P, izh_plim, izh_slim)
 
 
+@njit(cache=True, inline="always")
+def _slot_offsets(slot_off, k, N):
+    """Ring offsets (unsigned) of the slots that delays 0..D-1 write from step k: (k + 1 + d) mod D."""
+    D = slot_off.size
+    for d in range(D):
+        slot_off[d] = np.uint64(((k + 1 + d) % D) * N)
+
+
 PF_AXON, PF_SEG, PF_SYN = 16, 10, 5      # prefetch distances (spikes ahead) of the three table levels
 
 
@@ -287,8 +295,7 @@ def route_replay(step_ptr, spk_id, N, D, axon_ptr, seg_ptr, seg_proj, seg_core, 
     ``spk_id[step_ptr[k]:step_ptr[k+1]]``. The benchmark times synaptic delivery with it."""
     slot_off = np.empty(D, dtype=np.uint64)
     for k in range(step_ptr.size - 1):
-        for d in range(D):
-            slot_off[d] = np.uint64(((k + 1 + d) % D) * N)
+        _slot_offsets(slot_off, k, N)
         _route_owned(0, 1, step_ptr[k], step_ptr[k + 1], spk_id, axon_ptr, seg_ptr, seg_proj, seg_core, proj_wexp,
                      proj_wkind, syn_tgt, syn_w, syn_d, slot_off, ring, counters, pf)
 
@@ -458,8 +465,7 @@ def run_steps(k0, n_steps,
                         flag[g] = 0
                         fire[g] = 0
         # -- phase 3: route --------------------------------------------------------------
-        for d in range(D):
-            slot_off[d] = np.uint64(((k + 1 + d) % D) * N)
+        _slot_offsets(slot_off, k, N)
         for e in range(step_start, n_spk):
             g = spk_id[e]
             counters[core_of[g], SPIKES] += 1

@@ -78,6 +78,7 @@ class Simulator:
         self.ring = np.zeros(p.D * p.n, np.int64)
         self.counters = np.zeros((p.n_cores + 1, len(_COUNTER_NAMES)), np.int64)
         self.step_count = 0
+        self._layout_sum = None
         # prefetch synapse rows during routing when the tables outgrow the caches (speed only)
         self._prefetch = p.table_bytes() > PREFETCH_TABLE_BYTES if prefetch is None else bool(prefetch)
         # synaptic weights are state when projections learn (§3.5): the kernel gets its own copy
@@ -279,14 +280,17 @@ class Simulator:
 
     # -- checkpoint -------------------------------------------------------------------------
     def _layout(self) -> np.ndarray:
-        """A checksum of the program's placement and table order (what a snapshot's arrays index)."""
-        import zlib
+        """A checksum of the program's placement and table order (what a snapshot's arrays index);
+        computed once per simulator (the program is immutable)."""
+        if self._layout_sum is None:
+            import zlib
 
-        p = self.program
-        h = 0
-        for a in (p.core_of, p.axon_ptr, p.seg_ptr, p.syn_tgt, p.syn_d, p.seg_proj):
-            h = zlib.crc32(np.ascontiguousarray(a).view(np.uint8), h)
-        return np.array([p.n, p.D, p.n_synapses, h], np.int64)
+            p = self.program
+            h = 0
+            for a in (p.core_of, p.axon_ptr, p.seg_ptr, p.syn_tgt, p.syn_d, p.seg_proj):
+                h = zlib.crc32(np.ascontiguousarray(a).view(np.uint8), h)
+            self._layout_sum = np.array([p.n, p.D, p.n_synapses, h], np.int64)
+        return self._layout_sum.copy()
 
     def state(self) -> dict[str, np.ndarray]:
         """The whole chip state as named integer arrays (copies). Plastic programs include their
