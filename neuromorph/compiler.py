@@ -20,11 +20,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import CapacityError, CompileError, ParameterError, check_integer, check_range
+from .fixedpoint import WEIGHT_INT8, WEIGHT_NEGATED, WEIGHT_RAW, WEIGHT_UNSIGNED, encode_mant_exp, read_weights, rint
+from .tables import (GROUP, IZH, KIND_IZH, KIND_LIF, PROJ, RULE, InitialState, Learning, Neurons, Placement, Synapses,
+                     records)
 from .hardware import LOIHI, ChipSpec
 from .network import (LIF, STDP, Izhikevich, IzhikevichRegisters, LIFRegisters, Network, Projection, ProjectionRegisters,
                       STDPRegisters)
 
-__all__ = ["compile_network", "quantize", "build_program", "prepare_weights", "Program", "CompileReport"]
+__all__ = ["compile_network", "quantize", "build_program", "prepare_weights", "Program", "ProjectionInfo", "HostTables",
+           "CompileReport"]
 
 
 # --------------------------------------------------------------------------------------
@@ -76,9 +80,9 @@ def _lif_registers(pop_name: str, m: LIF, size: int, dt: float, chip: ChipSpec, 
                    report: CompileReport) -> tuple[LIFRegisters, LIFScale]:
     c = chip.core
     unity = c.decay_unity
-    dv = int(np.clip(round(unity * (1 - math.exp(-dt / m.tau_m))), 0, unity - 1)) if math.isfinite(m.tau_m) else 0
+    dv = int(np.clip(rint(unity * (1 - math.exp(-dt / m.tau_m))), 0, unity - 1)) if math.isfinite(m.tau_m) else 0
     alpha_i = math.exp(-dt / m.tau_syn) if m.tau_syn > 0 else 0.0
-    du = int(np.clip(unity - c.du_offset - round(unity * alpha_i), 0, unity - 1))
+    du = int(np.clip(unity - c.du_offset - rint(unity * alpha_i), 0, unity - 1))
     theta = m.v_th - m.v_reset
     vth = min(c.vth_max, int(c.v_max // ((1 << c.vth_shift) * headroom)))
     if vth < 1:
@@ -89,10 +93,10 @@ def _lif_registers(pop_name: str, m: LIF, size: int, dt: float, chip: ChipSpec, 
     bias_lo, bias_hi = c.bias_mant_range
     bm, be = _encode("I_bias", np.array([gain * drive]), bias_lo, bias_hi, 0, c.bias_exp_max, pop_name,
                      max_phys=(bias_hi << c.bias_exp_max) / gain if gain else math.inf)
-    ref = int(round(m.t_ref / dt))
+    ref = rint(m.t_ref / dt)
     if ref > c.refractory_max:
         raise ParameterError("t_ref", m.t_ref, f"<= {c.refractory_max} steps = {c.refractory_max * dt:g} s", pop_name)
-    v0 = 0 if m.v_init is None else int(round((m.v_init - m.v_reset) / s_v))
+    v0 = 0 if m.v_init is None else rint((m.v_init - m.v_reset) / s_v)
     check_range("v_init", v0, -c.v_max, c.v_max, pop_name)
     regs = LIFRegisters(du=du, dv=dv, vth=vth, bias_mant=int(bm[0]), bias_exp=int(be[0]), refractory_steps=ref,
                         v_init=v0)
@@ -128,8 +132,8 @@ def _izh_registers(pop_name: str, m: Izhikevich, dt: float, chip: ChipSpec,
     if not dt_ms <= lim_dt:
         raise ParameterError("dt", dt, f"<= {lim_dt:g} ms (Euler limit of u: min(1 ms, 2/|a|))", pop_name)
     slim = (1 << (c.izh_state_bits - 1)) - 1
-    qP = lambda x: int(round(x * 2**P))  # noqa: E731
-    qF = lambda x: int(round(x * 2**F))  # noqa: E731
+    qP = lambda x: rint(x * 2**P)  # noqa: E731
+    qF = lambda x: rint(x * 2**F)  # noqa: E731
     u0 = m.b * m.v_init if m.u_init is None else m.u_init
     regs = IzhikevichRegisters(k2=qP(m.k2), k1=qP(m.k1), k0=qF(m.k0), dt=qP(dt_ms), adt=qP(m.a * dt_ms), b=qP(m.b),
                                c=qF(m.c), d=qF(m.d), v_peak=qF(m.v_peak), bias=qF(m.I_bias),
@@ -149,7 +153,6 @@ def _izh_registers(pop_name: str, m: Izhikevich, dt: float, chip: ChipSpec,
 
 
 def _encode(name, x, lo, hi, e_lo, e_hi, owner, max_phys):
-    from .fixedpoint import encode_mant_exp
     try:
         return encode_mant_exp(x, lo, hi, e_lo, e_hi, name=name)
     except ParameterError:
@@ -157,13 +160,6 @@ def _encode(name, x, lo, hi, e_lo, e_hi, owner, max_phys):
                              owner) from None
 
 
-def _weight_grid(sign_mode: str, num_weight_bits: int, c) -> tuple[int, int, int]:
-    """(k, q_lo, q_hi): stored mantissa = q << k with q in [q_lo, q_hi] (Lava's clip + truncation)."""
-    k = c.weight_bits - num_weight_bits + (1 if sign_mode == "mixed" else 0)
-    lo, hi = {"mixed": (-(1 << c.weight_bits), (1 << c.weight_bits) - 1),
-              "excitatory": (0, (1 << c.weight_bits) - 1),
-              "inhibitory": (-((1 << c.weight_bits) - 1), 0)}[sign_mode]
-    return k, -((-lo) >> k) if lo < 0 else 0, hi >> k
 
 
 def _auto_sign_mode(w: np.ndarray) -> str:
@@ -186,9 +182,10 @@ def _projection_registers(proj: Projection, p_index: int, post_scale: LIFScale, 
         return _plastic_registers(proj, owner, a_per_unit, d_steps, dt, c, report)
     J = proj.weight / a_per_unit
     sign_mode = _auto_sign_mode(proj.weight)
-    k, q_lo, q_hi = _weight_grid(sign_mode, c.weight_bits, c)
+    k, lo, hi = c.weight_grid(sign_mode, c.weight_bits)
+    q_lo, q_hi = -((-lo) >> k), hi >> k                 # mantissa = q << k, q in [q_lo, q_hi]
     for e in range(0, c.weight_exp_max + 1):
-        q = _rint(J / 2.0 ** (e + k))
+        q = rint(J / 2.0 ** (e + k))
         if q.size == 0 or (q.min() >= q_lo and q.max() <= q_hi):
             break
     else:
@@ -212,7 +209,7 @@ def _projection_registers(proj: Projection, p_index: int, post_scale: LIFScale, 
 
 
 def _delay_steps(proj: Projection, owner: str, dt: float, c, report: CompileReport) -> np.ndarray:
-    d_steps = np.rint(proj.delay / dt).astype(np.int64) - 1
+    d_steps = rint(proj.delay / dt) - 1
     if d_steps.size:
         if d_steps.max() > c.delay_slots - 1:
             raise ParameterError("delay", float(proj.delay.max()), f"[dt, {c.delay_slots} * dt] = "
@@ -222,14 +219,6 @@ def _delay_steps(proj: Projection, owner: str, dt: float, c, report: CompileRepo
                                       realised=float(real_d.max()), unit="s",
                                       rel_error=float((np.abs(real_d - proj.delay) / proj.delay).max())))
     return d_steps
-
-
-def _rint(x):
-    """``fixedpoint.round_half_away`` as an int64 array (or an int for a scalar)."""
-    from .fixedpoint import round_half_away
-
-    r = round_half_away(np.asarray(x, dtype=float))
-    return r.astype(np.int64) if np.ndim(r) else int(r)
 
 
 def _plastic_registers(proj: Projection, owner: str, a_per_unit: float, d_steps: np.ndarray, dt: float, c,
@@ -255,21 +244,21 @@ def _plastic_registers(proj: Projection, owner: str, a_per_unit: float, d_steps:
     else:
         limit = w_top * 2.0 ** c.weight_exp_max * a_per_unit
         raise ParameterError(worst_name, worst, f"|weights|, |w_min|, |w_max| <= {limit:g} A", owner)
-    W, w_lo, w_hi = _rint(J / 2.0 ** e), _rint(j_lo / 2.0 ** e), _rint(j_hi / 2.0 ** e)
+    W, w_lo, w_hi = rint(J / 2.0 ** e), rint(j_lo / 2.0 ** e), rint(j_hi / 2.0 ** e)
     a_top = (1 << (c.learn_coef_bits - 1)) - 1
     aw_plus, aw_minus = rule.A_plus / a_per_unit / 2.0 ** e, rule.A_minus / a_per_unit / 2.0 ** e
     shift = next((s for s in range(15, -1, -1)
-                  if max(abs(_rint(aw_plus * 2.0 ** s)), abs(_rint(aw_minus * 2.0 ** s))) <= a_top), None)
+                  if max(abs(rint(aw_plus * 2.0 ** s)), abs(rint(aw_minus * 2.0 ** s))) <= a_top), None)
     if shift is None:
         name, val = ("A_plus", rule.A_plus) if abs(aw_plus) >= abs(aw_minus) else ("A_minus", rule.A_minus)
         raise ParameterError(name, val, f"|A| <= {a_top * 2.0 ** e * a_per_unit:g} A per unit trace", owner)
-    a_plus, a_minus = _rint(aw_plus * 2.0 ** shift), _rint(aw_minus * 2.0 ** shift)
+    a_plus, a_minus = rint(aw_plus * 2.0 ** shift), rint(aw_minus * 2.0 ** shift)
     for name, req, got in (("A_plus", rule.A_plus, a_plus), ("A_minus", rule.A_minus, a_minus)):
         if req != 0 and got == 0:
             report.notes.append(f"{owner}: {name} = {req:g} A rounds to 0 (smallest representable "
                                 f"{2.0 ** (e - 15) * a_per_unit:g} A per unit trace): no learning from it")
     unity = 1 << c.trace_decay_bits
-    x_decay, y_decay = _rint(unity * math.exp(-dt / rule.tau_plus)), _rint(unity * math.exp(-dt / rule.tau_minus))
+    x_decay, y_decay = rint(unity * math.exp(-dt / rule.tau_plus)), rint(unity * math.exp(-dt / rule.tau_minus))
     regs = STDPRegisters(a_plus=a_plus, a_minus=a_minus, x_decay=x_decay, y_decay=y_decay, w_lo=w_lo, w_hi=w_hi,
                          learn_shift=shift)
     unit = 2.0 ** e * a_per_unit
@@ -322,7 +311,7 @@ def quantize(net: Network, chip: ChipSpec = LOIHI, headroom: float = 4.0):
     for inj in net.injections:
         pop = net.populations[inj.population]
         if inj.population in scales:          # physical units -> register units (LSB of the input)
-            vals = np.rint(inj.values / scales[inj.population].a_per_lsb)
+            vals = rint(inj.values / scales[inj.population].a_per_lsb)
         else:
             vals = check_integer("values", inj.values, f"injection into {inj.population!r} (register units)")
         out.injections.append(type(inj)(inj.population, inj.indices, np.asarray(vals, np.int64), inj.start))
@@ -340,10 +329,8 @@ def prepare_weights(w: np.ndarray, sign_mode: str | None, num_weight_bits: int, 
     mode = sign_mode or _auto_sign_mode(w)
     if not 1 <= num_weight_bits <= c.weight_bits:
         raise ParameterError("num_weight_bits", num_weight_bits, f"[1, {c.weight_bits}]")
-    full = 1 << c.weight_bits
-    lo, hi = {"mixed": (-full, full - 1), "excitatory": (0, full - 1), "inhibitory": (-(full - 1), 0)}[mode]
+    k, lo, hi = c.weight_grid(mode, num_weight_bits)
     w = np.clip(w, lo, hi)
-    k = c.weight_bits - num_weight_bits + (1 if mode == "mixed" else 0)
     if mode == "inhibitory":
         w = -(((-w) >> k) << k)
     else:
@@ -352,79 +339,400 @@ def prepare_weights(w: np.ndarray, sign_mode: str | None, num_weight_bits: int, 
 
 
 @dataclass(frozen=True)
-class Program:
-    """Immutable integer tables of a compiled network, flat arrays indexed by global id.
+class ProjectionInfo:
+    """What a compiled projection keeps besides its synapses (those live in the tables)."""
 
-    Neuron registers (sources hold zeros): ``fu``/``fv`` decay factors (2^12 − du − 1,
-    2^12 − dv), ``vth_eff`` (vth << 6), ``bias`` (mant << exp), ``ref_steps``,
-    ``reset_u``, ``reset_sub``; initial ``u0``, ``v0``. Placement: ``core_of`` (host
-    row = ``n_cores`` for sources). Synapses: CSR by source — ``axon_ptr[g]..axon_ptr[g+1]``
-    index segments; segment ``s`` holds synapses ``seg_ptr[s]..seg_ptr[s+1]`` of projection
-    ``seg_proj[s]`` into core ``seg_core[s]``; each synapse has ``syn_tgt``, ``syn_w``
-    (one byte: the prepared mantissa without its always-zero low bits, read per
-    ``proj_wkind``; the dropped bits are in ``proj_wexp``), ``syn_d`` (extra delay).
+    pre: str
+    post: str
+    weight_exp: int
+    sign_mode: str | None           # the prepared sign mode; None for a plastic projection
+    num_weight_bits: int
+    plasticity: STDPRegisters | None
+    n_synapses: int
+
+
+@dataclass(frozen=True)
+class HostTables:
+    """The host's side of a program: sources, injections, probes, and the float scales that turn
+    registers into physical units in results (the kernels never read these)."""
+
+    sources: tuple                  # (start, size, source model) per source population
+    injections: tuple               # (gids, values (n_steps, m) int64, start step)
+    probe_gids: np.ndarray
+    u_scale: np.ndarray             # per id: input units per u LSB (1.0 for register-level populations)
+    v_scale: np.ndarray             # per id: volts (model units) per v LSB
+    v_origin: np.ndarray            # per id: volts at v = 0
+    scales: dict                    # population -> LIFScale / IzhScale of a physical population
+    w_scale: np.ndarray             # per projection: amperes per W LSB of a physical plastic projection, else 0
+    plastic_ptr: np.ndarray         # plastic projection i's synapses in its own order are the table
+    plastic_q: np.ndarray           # positions plastic_q[plastic_ptr[i]:plastic_ptr[i+1]]
+
+
+@dataclass(frozen=True)
+class Program:
+    """The immutable integer tables of a compiled network, in a few typed parts.
+
+    ``neurons`` (:class:`~neuromorph.tables.Neurons`), ``placement``
+    (:class:`~neuromorph.tables.Placement`), ``synapses`` (:class:`~neuromorph.tables.Synapses`)
+    and ``learning`` (:class:`~neuromorph.tables.Learning`) are what the kernels read;
+    ``initial`` holds the initial u and v; ``host`` (:class:`HostTables`) the host's side.
+    ``models`` keeps each population's register-level model (what the chip runs) and
+    ``projections`` each projection's registers other than its synapses
+    (:meth:`synapses_of` reads those back from the tables).
     """
 
     chip: ChipSpec
     dt: float
-    n: int
+    name: str
+    n: int                          # ids (neurons and sources)
     n_cores: int
-    populations: dict
-    is_src: np.ndarray
-    core_of: np.ndarray
-    fu: np.ndarray
-    fv: np.ndarray
-    vth_eff: np.ndarray
-    bias: np.ndarray
-    ref_steps: np.ndarray
-    reset_u: np.ndarray
-    reset_sub: np.ndarray
-    u0: np.ndarray
-    v0: np.ndarray
-    D: int
-    axon_ptr: np.ndarray
-    seg_ptr: np.ndarray
-    seg_proj: np.ndarray
-    seg_core: np.ndarray
-    syn_tgt: np.ndarray
-    syn_w: np.ndarray
-    syn_d: np.ndarray
-    proj_wexp: np.ndarray       # effective exponent: weight_exp + the LSBs dropped from the stored weight
-    proj_wkind: np.ndarray      # how a stored weight reads: 0 unsigned, 1 negated unsigned, 2 int8, 3 raw int16
-    proj_part_off: np.ndarray
-    proj_post_start: np.ndarray
-    proj_post_size: np.ndarray
-    part_size: int
-    n_dest: np.ndarray
-    neurons_per_core: np.ndarray
-    sources: tuple
-    probe_gids: np.ndarray
-    probe_vars: tuple
-    u_scale: np.ndarray
-    v_scale: np.ndarray
-    v_origin: np.ndarray
-    registers: Network
+    D: int                          # delay slots of the ring (largest extra delay + 1)
+    part_size: int                  # scratch of the exact negative-exponent sums
+    populations: dict               # name -> (start, size)
+    models: dict                    # name -> LIFRegisters | IzhikevichRegisters | source
+    projections: tuple              # ProjectionInfo per projection
+    neurons: Neurons
+    initial: InitialState
+    placement: Placement
+    synapses: Synapses
+    learning: Learning
+    host: HostTables
     report: CompileReport
     loihi_compat: bool
-    ranges: np.ndarray          # (R, 3): [start, stop, kind] of each neuron population (kind 0 LIF, 1 Izhikevich)
-    izh: dict                   # Izhikevich registers per id: k2 k1 k0 dt adt b c d v_peak bias
-    izh_accom: np.ndarray
-    injections: tuple           # (gids, values (n_steps, m) int64, start step)
-    learn: dict = field(default_factory=dict)   # STDP tables (see _learning_tables); empty: none
 
     @property
     def plastic(self) -> bool:
         """True when some projection learns (§3.5)."""
-        return bool(self.learn) and bool(np.any(self.learn["proj_plastic"]))
+        return bool(np.any(self.synapses.proj["plastic"]))
 
     @property
     def n_synapses(self) -> int:
-        return int(self.syn_tgt.size)
+        return int(self.synapses.syn_tgt.size)
 
     def table_bytes(self) -> int:
         """Bytes held by the synapse and axon tables."""
-        return sum(a.nbytes for a in (self.axon_ptr, self.seg_ptr, self.seg_proj, self.seg_core,
-                                      self.syn_tgt, self.syn_w, self.syn_d, self.proj_wexp, self.proj_wkind))
+        return sum(a.nbytes for a in self.synapses)
+
+    def population_of(self, gid: int) -> str:
+        """The name of the population that holds global id ``gid``."""
+        for name, (start, size) in self.populations.items():
+            if start <= gid < start + size:
+                return name
+        raise ParameterError("gid", gid, f"[0, {self.n - 1}]", "Program.population_of")
+
+    def synapses_of(self, i: int) -> ProjectionRegisters:
+        """Projection ``i`` read back from the tables as register-level synapses: the prepared
+        mantissas (plastic: the initial W registers), in the projection's own order when it
+        learns, else in table order."""
+        S, info = self.synapses, self.projections[i]
+        seg_len = np.diff(S.seg_ptr)
+        seg_pre = np.repeat(np.arange(self.n, dtype=np.int64), np.diff(S.axon_ptr))
+        if info.plasticity is not None:
+            h = self.host
+            q = h.plastic_q[h.plastic_ptr[i]:h.plastic_ptr[i + 1]]
+        else:
+            q = np.nonzero(np.repeat(S.seg_proj, seg_len) == i)[0]
+        pr = S.proj[i]
+        w = read_weights(S.syn_w[q], pr["wkind"]) << (int(pr["wexp"]) - info.weight_exp)
+        pre0, post0 = self.populations[info.pre][0], self.populations[info.post][0]
+        return ProjectionRegisters(info.pre, info.post, np.repeat(seg_pre, seg_len)[q] - pre0,
+                                   S.syn_tgt[q].astype(np.int64) - post0, w, S.syn_d[q].astype(np.int64),
+                                   info.weight_exp, info.sign_mode, info.num_weight_bits, info.plasticity)
+
+
+def _neuron_tables(reg: Network, chip: ChipSpec, loihi_compat: bool):
+    """Neuron registers and initial state, checked (§2, §2b). Returns (Neurons, InitialState, sources)."""
+    c = chip.core
+    N = reg.n_neurons
+    bias = np.zeros(N, np.int64)
+    izh = np.zeros(N, IZH)
+    u0 = np.zeros(N, np.int64)
+    v0 = np.zeros(N, np.int64)
+    groups, sources = [], []
+    for pop in reg.populations.values():
+        sl = slice(pop.start, pop.stop)
+        m = pop.model
+        if pop.is_source:
+            sources.append((pop.start, pop.size, m))
+            continue
+        if isinstance(m, IzhikevichRegisters):
+            _check_izh_registers(pop.name, m, pop.size, chip, loihi_compat)
+            for f in IZH.names:
+                izh[f][sl] = int(m.accommodation) if f == "accom" else np.asarray(getattr(m, f), np.int64)
+            groups.append((pop.start, pop.stop, KIND_IZH, 0, 0, 0, 0, 0, 0))
+        elif isinstance(m, LIFRegisters):
+            _check_lif_registers(pop.name, m, pop.size, chip, loihi_compat)
+            bias[sl] = np.asarray(m.bias_mant, np.int64) << np.asarray(m.bias_exp, np.int64)
+            groups.append((pop.start, pop.stop, KIND_LIF, c.decay_unity - (int(m.du) + c.du_offset),
+                           c.decay_unity - int(m.dv), int(m.vth) << c.vth_shift, int(m.refractory_steps),
+                           int(bool(m.reset_u)), int(m.reset_mode == "subtract")))
+        else:
+            raise CompileError(f"population {pop.name!r}: expected LIFRegisters or IzhikevichRegisters after "
+                               f"quantization, got {type(m).__name__}")
+        u0[sl] = m.u_init
+        v0[sl] = m.v_init
+    return Neurons(records(GROUP, groups), bias, izh), InitialState(u0, v0), tuple(sources)
+
+
+@dataclass
+class _Gathered:
+    """Every synapse of the network, concatenated in projection order (global ids)."""
+
+    pre: np.ndarray
+    post: np.ndarray
+    w: np.ndarray           # prepared mantissas (plastic: W registers)
+    d: np.ndarray
+    proj: np.ndarray
+    wexp: np.ndarray        # per projection
+    modes: list
+    nbits: list
+    plastic: np.ndarray
+    infos: list
+
+
+def _gather(reg: Network, chip: ChipSpec, loihi_compat: bool, report: CompileReport) -> _Gathered:
+    """Check each projection's registers, prepare its weights (§3.1), and concatenate its synapses."""
+    c = chip.core
+    P = len(reg.projections)
+    pre_l, post_l, w_l, d_l, p_l, modes, nbits, plastic, infos = [], [], [], [], [], [], [], [], []
+    wexp = np.zeros(P, np.int32)
+    for p_i, proj in enumerate(reg.projections):
+        ctx = f"projection {p_i} {proj.pre}->{proj.post}"
+        pre, post = reg.populations[proj.pre], reg.populations[proj.post]
+        check_range("weight_exp", proj.weight_exp, c.weight_exp_min, c.weight_exp_max, ctx)
+        w = check_integer("weight_mant", proj.weight_mant, ctx)
+        d = check_integer("delay_steps", proj.delay_steps, ctx)
+        if w.shape != proj.pre_idx.shape or d.shape != proj.pre_idx.shape:
+            raise ParameterError("weight_mant", f"shape {w.shape}", f"shape {proj.pre_idx.shape} (one per synapse)", ctx)
+        check_range("delay_steps", d, 0, c.delay_slots - 1, ctx)
+        rule = getattr(proj, "plasticity", None)
+        if rule is not None and loihi_compat:
+            raise ParameterError("plasticity", type(rule).__name__, "None in Loihi-compatibility mode (Lava's "
+                                 "bit-accurate Dense has no learning)", ctx)
+        if rule is not None:               # plastic: raw W registers, no Lava preparation (§3.5)
+            _check_stdp_registers(rule, w, proj.sign_mode, c, ctx)
+            mode = None
+        else:
+            w, mode = prepare_weights(w, proj.sign_mode, proj.num_weight_bits, chip)
+            full_lo, full_hi = c.weight_range
+            clipped = int(np.count_nonzero(np.clip(proj.weight_mant, full_lo, full_hi) != proj.weight_mant))
+            if clipped:
+                report.notes.append(f"{ctx}: {clipped} weight mantissas clipped to the {mode} range")
+        wexp[p_i] = proj.weight_exp
+        modes.append(mode)
+        nbits.append(int(proj.num_weight_bits))
+        plastic.append(rule is not None)
+        infos.append(ProjectionInfo(proj.pre, proj.post, int(proj.weight_exp), mode, int(proj.num_weight_bits), rule,
+                                    int(w.size)))
+        pre_l.append(proj.pre_idx + pre.start)
+        post_l.append(proj.post_idx + post.start)
+        w_l.append(w)
+        d_l.append(d)
+        p_l.append(np.full(w.size, p_i, np.int64))
+    cat = lambda xs: np.concatenate(xs).astype(np.int64) if xs else np.zeros(0, np.int64)  # noqa: E731
+    return _Gathered(cat(pre_l), cat(post_l), cat(w_l), cat(d_l), cat(p_l), wexp, modes, nbits,
+                     np.array(plastic, bool).reshape(P), infos)
+
+
+def _weight_storage(g: _Gathered, chip: ChipSpec):
+    """Store each prepared mantissa in one byte when weight_bits <= 8 (else raw int16).
+
+    A prepared mantissa w of a projection with sign mode m and truncation k is a multiple
+    of 2**k, so it is kept as s = w >> k (excitatory: uint8 s; inhibitory: uint8 -s; mixed:
+    int8 s in a uint8) and read back as s << (weight_exp + k) (``fixedpoint.read_weight``).
+    Since sum(w) = 2**k sum(s), the per-step floor of negative exponents is unchanged: the
+    rule of §3.2 holds exactly. Plastic projections keep their W registers raw (``WEIGHT_RAW``):
+    the table is then int16 and the bytes of the other projections sit in its low 8 bits.
+    Returns (stored values, kind per projection, effective exponent per projection).
+    """
+    c = chip.core
+    P = len(g.modes)
+    if c.weight_bits > 8:            # raw: int16 holds the mixed range [-2**wb, 2**wb - 1] up to wb = 15
+        return (g.w.astype(np.int16 if c.weight_bits <= 15 else np.int32), np.full(P, WEIGHT_RAW, np.int64),
+                g.wexp.astype(np.int64))
+    by_mode = {"excitatory": WEIGHT_UNSIGNED, "inhibitory": WEIGHT_NEGATED, "mixed": WEIGHT_INT8}
+    kind = np.array([WEIGHT_RAW if pl else by_mode[m] for m, pl in zip(g.modes, g.plastic)], np.int64).reshape(P)
+    k = np.array([0 if pl else c.weight_grid(m, nb)[0] for m, nb, pl in zip(g.modes, g.nbits, g.plastic)],
+                 np.int64).reshape(P)
+    kk, kg = k[g.proj], kind[g.proj]
+    s = np.where(kg == WEIGHT_NEGATED, -g.w, g.w) >> kk
+    assert np.all(np.where(kg == WEIGHT_INT8, (s >= -128) & (s <= 127), (kg == WEIGHT_RAW) | ((s >= 0) & (s <= 255))))
+    if np.any(g.plastic):
+        return np.where(kg == WEIGHT_RAW, s, s & 0xFF).astype(np.int16), kind, g.wexp + k
+    return (s & 0xFF).astype(np.uint8), kind, g.wexp + k
+
+
+def _synapse_tables(g: _Gathered, reg: Network, chip: ChipSpec, core_of: np.ndarray, n_cores: int, cores: list):
+    """CSR tables by source (§3.2) and the output axons; checks fan-out per core.
+
+    Returns (Synapses, n_dest, order, part_size): ``order`` sorts the gathered synapses
+    into table order (pre, projection, core, delay, target)."""
+    c = chip.core
+    N, P = reg.n_neurons, len(g.infos)
+    syn_w, wkind, wexp_eff = _weight_storage(g, chip)
+    syn_core = core_of[g.post] if g.post.size else np.zeros(0, np.int32)
+    order = np.lexsort((g.post, g.d, syn_core, g.proj, g.pre))
+    pre_s, p_s, c_s = g.pre[order], g.proj[order], syn_core[order]
+    new_seg = np.ones(order.size, dtype=bool)
+    if order.size:
+        new_seg[1:] = (pre_s[1:] != pre_s[:-1]) | (p_s[1:] != p_s[:-1]) | (c_s[1:] != c_s[:-1])
+    seg_start = np.nonzero(new_seg)[0]
+    seg_ptr = np.append(seg_start, order.size).astype(np.int32 if order.size < 2**31 else np.int64)
+    axon_ptr = np.searchsorted(pre_s[seg_start], np.arange(N + 1)).astype(np.int64)
+
+    # output axons: one per (source neuron, destination core)
+    pairs = np.unique(np.stack([pre_s, c_s.astype(np.int64)]), axis=1) if order.size else np.zeros((2, 0), np.int64)
+    n_dest = np.bincount(pairs[0], minlength=N).astype(np.int32)
+    fan_out = np.bincount(core_of[pairs[0]], minlength=n_cores + 1)
+    for info in cores:
+        info["fan_out"] = int(fan_out[info["core"]])
+        if info["fan_out"] > c.max_fan_out_axons:
+            raise CapacityError(f"core {info['core']}", "fan-out axons", info["fan_out"], c.max_fan_out_axons)
+
+    # scratch for negative weight exponents: one (delay x post) block per such projection
+    D = int(g.d.max()) + 1 if g.d.size else 1
+    part_off = np.full(P, -1, np.int64)
+    off = 0
+    posts = [reg.populations[i.post] for i in g.infos]
+    for p_i in range(P):
+        if wexp_eff[p_i] < 0:
+            part_off[p_i] = off
+            off += D * posts[p_i].size
+    proj = records(PROJ, ((int(wexp_eff[i]), int(wkind[i]), int(part_off[i]), posts[i].start, posts[i].size,
+                           int(g.plastic[i])) for i in range(P)))
+    synapses = Synapses(
+        axon_ptr=axon_ptr, seg_ptr=seg_ptr,
+        seg_proj=p_s[seg_start].astype(np.uint16 if P < 2**16 else np.int32),
+        seg_core=c_s[seg_start].astype(np.uint16 if n_cores < 2**16 - 1 else np.int32),
+        syn_tgt=g.post[order].astype(np.uint32), syn_w=syn_w[order],
+        syn_d=g.d[order].astype(np.uint8 if c.delay_bits <= 8 else np.uint16), proj=proj)
+    return synapses, n_dest, order, off
+
+
+def _learning_tables(g: _Gathered, reg: Network, chip: ChipSpec, order: np.ndarray, scales: dict,
+                     wexp_eff: np.ndarray):
+    """The STDP tables of §3.5, in synapse-table order (``order`` sorts the gathered synapses).
+
+    Traces are one array: projection p's pre traces at ``x_off + j``, its post traces at
+    ``y_off + i``. Returns (Learning, plastic_ptr, plastic_q, w_scale): ``plastic_q`` maps a
+    projection's own synapse order to table positions (for ``RunResult.weights``), ``w_scale``
+    the amperes per W LSB of physical plastic projections (0: report registers).
+    """
+    c = chip.core
+    N, P = reg.n_neurons, len(g.infos)
+    z = np.zeros(0, np.int64)
+    if not g.plastic.any():
+        return (Learning(records(RULE, []), np.zeros(N + 1, np.int64), z, z, np.zeros(N + 1, np.int64), z, z, z),
+                np.zeros(P + 1, np.int64), z, np.zeros(P))
+    rule = np.zeros(P, RULE)
+    owners, decay, tr_proj, nT = [], [], [], 0
+    proj_off = np.concatenate([[0], np.cumsum([i.n_synapses for i in g.infos])]).astype(np.int64)
+    inv = np.empty(order.size, np.int64)
+    inv[order] = np.arange(order.size)
+    plastic_ptr = np.zeros(P + 1, np.int64)
+    plastic_q = []
+    for p_i, info in enumerate(g.infos):
+        plastic_ptr[p_i + 1] = plastic_ptr[p_i]
+        if not g.plastic[p_i]:
+            continue
+        r = info.plasticity
+        pre, post = reg.populations[info.pre], reg.populations[info.post]
+        rule[p_i] = (r.a_plus, r.a_minus, c.trace_frac_bits + r.learn_shift, r.w_lo, r.w_hi, nT, nT + pre.size,
+                     pre.start)
+        owners += [np.arange(pre.start, pre.stop), np.arange(post.start, post.stop)]
+        decay += [np.full(pre.size, r.x_decay), np.full(post.size, r.y_decay)]
+        tr_proj.append(np.full(pre.size + post.size, p_i))
+        nT += pre.size + post.size
+        plastic_q.append(inv[proj_off[p_i]:proj_off[p_i + 1]])
+        plastic_ptr[p_i + 1] += info.n_synapses
+    pre_s, p_s, tgt_s = g.pre[order], g.proj[order], g.post[order]
+    q = np.nonzero(g.plastic[p_s])[0]                                    # plastic synapses, table order
+    xq = rule["x_off"][p_s[q]] + pre_s[q] - rule["pre_start"][p_s[q]]    # their pre traces
+    by_post = np.lexsort((q, tgt_s[q]))
+    owners = np.concatenate(owners)
+    by_owner = np.argsort(owners, kind="stable")
+    learning = Learning(
+        rule=rule, post_ptr=np.searchsorted(tgt_s[q][by_post], np.arange(N + 1)).astype(np.int64),
+        post_q=q[by_post].astype(np.int64), post_x=xq[by_post].astype(np.int64),
+        own_ptr=np.searchsorted(owners[by_owner], np.arange(N + 1)).astype(np.int64),
+        own_idx=by_owner.astype(np.int64), tr_decay=np.concatenate(decay).astype(np.int64),
+        tr_proj=np.concatenate(tr_proj).astype(np.int64))
+    w_scale = np.array([scales[i.post].a_per_lsb * 2.0 ** (c.input_shift + int(wexp_eff[p_i]))
+                        if g.plastic[p_i] and i.post in scales else 0.0 for p_i, i in enumerate(g.infos)])
+    return learning, plastic_ptr, np.concatenate(plastic_q).astype(np.int64), w_scale
+
+
+def _host_probes_injections(reg: Network):
+    """Probed ids (checked variables) and injections in global ids (register units)."""
+    gids = []
+    for pr in reg.probes:
+        pop = reg.populations[pr.population]
+        gids.append(pop.start + pr.indices)
+        bad = [v for v in pr.variables if v not in ("u", "v")]
+        if bad:
+            raise ParameterError("variables", bad[0], "'u' or 'v'", f"probe on {pr.population!r}")
+    injections = []
+    for inj in reg.injections:
+        pop = reg.populations[inj.population]
+        vals = check_integer("values", inj.values, f"injection into {inj.population!r}")
+        injections.append((pop.start + inj.indices.astype(np.int64), vals.reshape(inj.values.shape), int(inj.start)))
+    probe_gids = np.concatenate(gids).astype(np.int64) if gids else np.zeros(0, np.int64)
+    return probe_gids, tuple(injections)
+
+
+def _freeze(x):
+    """Make every array of a NamedTuple (or one array) read-only; returns it."""
+    for a in (x if isinstance(x, tuple) else (x,)):
+        if isinstance(a, np.ndarray):
+            a.setflags(write=False)
+    return x
+
+
+def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = False,
+                  scales: dict | None = None, report: CompileReport | None = None) -> Program:
+    """Check, prepare and place a register-level network; returns the :class:`Program`."""
+    c = chip.core
+    report = report or CompileReport()
+    scales = scales or {}
+    N = reg.n_neurons
+    if loihi_compat and (c.du_offset != 1 or c.vth_shift != 6 or c.input_shift != 6):
+        raise ParameterError("chip", chip.name, "du_offset=1, vth_shift=6, input_shift=6 in Loihi-compatibility mode")
+    neurons, initial, sources = _neuron_tables(reg, chip, loihi_compat)
+    g = _gather(reg, chip, loihi_compat, report)
+
+    w_risk = (g.w, g.w)
+    if g.plastic.any():                # learning may take a plastic W anywhere in [w_lo, w_hi]
+        lo = np.array([i.plasticity.w_lo if i.plasticity else 0 for i in g.infos], np.int64)
+        hi = np.array([i.plasticity.w_hi if i.plasticity else 0 for i in g.infos], np.int64)
+        pl = g.plastic[g.proj]
+        w_risk = (np.where(pl, np.maximum(hi[g.proj], g.w), g.w), np.where(pl, np.minimum(lo[g.proj], g.w), g.w))
+    _note_accumulator_risk(reg, g.post, w_risk, g.proj, g.wexp, chip, report)
+    syn_bits = np.where(g.plastic[g.proj], c.bits_per_plastic_synapse, c.bits_per_synapse) if g.proj.size else g.proj
+    core_of, cores = _place(reg, g.post, g.pre, chip, syn_bits)
+    n_cores = len(cores)
+    is_src = np.zeros(N, bool)
+    for start, size, _ in sources:
+        is_src[start:start + size] = True
+    core_of[is_src] = n_cores            # the host row
+    synapses, n_dest, order, part_size = _synapse_tables(g, reg, chip, core_of, n_cores, cores)
+    report.cores = cores
+    learning, plastic_ptr, plastic_q, w_scale = _learning_tables(g, reg, chip, order, scales,
+                                                                  synapses.proj["wexp"])
+    u_scale, v_scale, v_origin = np.ones(N), np.ones(N), np.zeros(N)
+    for name, sc in scales.items():
+        pop = reg.populations[name]
+        sl = slice(pop.start, pop.stop)
+        u_scale[sl], v_scale[sl], v_origin[sl] = sc.a_per_lsb, sc.v_per_lsb, sc.v_origin
+    probe_gids, injections = _host_probes_injections(reg)
+    host = HostTables(sources, injections, _freeze(probe_gids), _freeze(u_scale), _freeze(v_scale),
+                      _freeze(v_origin), dict(scales), _freeze(w_scale), _freeze(plastic_ptr), _freeze(plastic_q))
+    placement = Placement(core_of, n_dest, np.bincount(core_of[~is_src], minlength=n_cores).astype(np.int64))
+    return Program(
+        chip=chip, dt=reg.dt, name=reg.name, n=N, n_cores=n_cores, D=int(g.d.max()) + 1 if g.d.size else 1,
+        part_size=part_size, populations={p.name: (p.start, p.size) for p in reg.populations.values()},
+        models={p.name: p.model for p in reg.populations.values()}, projections=tuple(g.infos),
+        neurons=_freeze(neurons), initial=_freeze(initial), placement=_freeze(placement),
+        synapses=_freeze(synapses), learning=_freeze(learning), host=host, report=report, loihi_compat=loihi_compat)
 
 
 def _check_lif_registers(name: str, m: LIFRegisters, size: int, chip: ChipSpec, loihi_compat: bool):
@@ -452,54 +760,6 @@ def _check_lif_registers(name: str, m: LIFRegisters, size: int, chip: ChipSpec, 
                                  name)
 
 
-def _weight_storage(w_g, p_g, modes, nbits, wexp, chip, plastic):
-    """Store each prepared mantissa in one byte when weight_bits <= 8 (else raw int16).
-
-    A prepared mantissa w of a projection with sign mode m and truncation k is a multiple
-    of 2**k, so it is kept as s = w >> k (excitatory: uint8 s; inhibitory: uint8 -s; mixed:
-    int8 s in a uint8) and read back as s << (weight_exp + k). Since sum(w) = 2**k sum(s), the
-    per-step floor of negative exponents is unchanged: the rule of §3.2 holds exactly.
-    Plastic projections (``plastic[p]``) keep their W registers raw (kind 3): the table is then
-    int16 and the bytes of the other projections sit in its low 8 bits.
-    Returns (stored values, kind per projection, effective exponent per projection).
-    """
-    c = chip.core
-    P = len(modes)
-    if c.weight_bits > 8:            # raw: int16 holds the mixed range [-2**wb, 2**wb - 1] up to wb = 15
-        return w_g.astype(np.int16 if c.weight_bits <= 15 else np.int32), np.full(P, 3, np.int8), wexp.astype(np.int32)
-    kind = np.array([3 if pl else {"excitatory": 0, "inhibitory": 1, "mixed": 2}[m] for m, pl in zip(modes, plastic)],
-                    np.int8).reshape(P)
-    k = np.array([0 if pl else c.weight_bits - nb + (1 if m == "mixed" else 0)
-                  for m, nb, pl in zip(modes, nbits, plastic)], np.int64).reshape(P)
-    kk = k[p_g] if p_g.size else np.zeros(0, np.int64)
-    kg = kind[p_g] if p_g.size else np.zeros(0, np.int8)
-    s = np.where(kg == 1, -w_g, w_g) >> kk if p_g.size else np.zeros(0, np.int64)
-    assert np.all(np.where(kg == 2, (s >= -128) & (s <= 127), (kg == 3) | ((s >= 0) & (s <= 255))))
-    if np.any(plastic):
-        return np.where(kg == 3, s, s & 0xFF).astype(np.int16), kind, (wexp + k).astype(np.int32)
-    return (s & 0xFF).astype(np.uint8), kind, (wexp + k).astype(np.int32)
-
-
-def _note_accumulator_risk(reg, post_g, w_hi_lo, p_g, proj_wexp, chip, report):
-    """Note neurons whose coincident inputs (all presynaptic spikes in one step) exceed the accumulator.
-
-    ``w_hi_lo`` = (largest, smallest) value each synapse's weight can take (equal for static
-    synapses; the learning bounds for plastic ones)."""
-    if post_g.size == 0:
-        return
-    e = np.exp2(proj_wexp[p_g].astype(float))
-    pos = np.bincount(post_g, weights=np.maximum(w_hi_lo[0] * e, 0), minlength=reg.n_neurons)
-    neg = np.bincount(post_g, weights=np.minimum(w_hi_lo[1] * e, 0), minlength=reg.n_neurons)
-    hi = (1 << (chip.core.acc_bits - 1)) - 1
-    risky = np.nonzero((pos > hi) | (neg < -hi - 1))[0]
-    if risky.size:
-        g = int(risky[0])
-        report.notes.append(
-            f"{risky.size} neurons (first: gid {g} of {reg.population_of(g).name!r}) can receive more than the "
-            f"{chip.core.acc_bits}-bit accumulator holds ({int(pos[g])} / {int(neg[g])} vs +/-{hi}) if all their "
-            "inputs spike in one step; such steps saturate (counted as acc_sat)")
-
-
 def _check_izh_registers(name: str, m: IzhikevichRegisters, size: int, chip: ChipSpec, loihi_compat: bool):
     c = chip.core
     if loihi_compat:
@@ -513,6 +773,24 @@ def _check_izh_registers(name: str, m: IzhikevichRegisters, size: int, chip: Chi
         check_range(key, arr, -slim, slim, name)
     for key in ("k2", "k1", "dt", "adt", "b"):
         check_range(key, getattr(m, key), -plim, plim, name)
+
+
+def _check_stdp_registers(rule, w: np.ndarray, sign_mode, c, ctx: str) -> None:
+    """Widths of a plastic projection's registers and initial W (§3.5)."""
+    if not isinstance(rule, STDPRegisters):
+        raise CompileError(f"{ctx}: plasticity must be STDPRegisters at register level, got {type(rule).__name__}")
+    if sign_mode is not None:
+        raise ParameterError("sign_mode", sign_mode, "None for a plastic projection (W is a signed register)", ctx)
+    wl, wh = -(1 << (c.plastic_weight_bits - 1)), (1 << (c.plastic_weight_bits - 1)) - 1
+    al, ah = -(1 << (c.learn_coef_bits - 1)), (1 << (c.learn_coef_bits - 1)) - 1
+    check_range("weight_mant", w, wl, wh, ctx + " (plastic W)")
+    check_range("a_plus", rule.a_plus, al, ah, ctx)
+    check_range("a_minus", rule.a_minus, al, ah, ctx)
+    check_range("learn_shift", rule.learn_shift, 0, 15, ctx)
+    check_range("x_decay", rule.x_decay, 0, 1 << c.trace_decay_bits, ctx)
+    check_range("y_decay", rule.y_decay, 0, 1 << c.trace_decay_bits, ctx)
+    check_range("w_lo", rule.w_lo, wl, wh, ctx)
+    check_range("w_hi", rule.w_hi, wl, wh, ctx)
 
 
 def _place(reg: Network, post_g: np.ndarray, pre_g: np.ndarray, chip: ChipSpec, syn_bits: np.ndarray):
@@ -570,268 +848,24 @@ def _place(reg: Network, post_g: np.ndarray, pre_g: np.ndarray, chip: ChipSpec, 
     return core_of, cores
 
 
-def _check_stdp_registers(rule, w: np.ndarray, sign_mode, c, ctx: str) -> None:
-    """Widths of a plastic projection's registers and initial W (§3.5)."""
-    if not isinstance(rule, STDPRegisters):
-        raise CompileError(f"{ctx}: plasticity must be STDPRegisters at register level, got {type(rule).__name__}")
-    if sign_mode is not None:
-        raise ParameterError("sign_mode", sign_mode, "None for a plastic projection (W is a signed register)", ctx)
-    wl, wh = -(1 << (c.plastic_weight_bits - 1)), (1 << (c.plastic_weight_bits - 1)) - 1
-    al, ah = -(1 << (c.learn_coef_bits - 1)), (1 << (c.learn_coef_bits - 1)) - 1
-    check_range("weight_mant", w, wl, wh, ctx + " (plastic W)")
-    check_range("a_plus", rule.a_plus, al, ah, ctx)
-    check_range("a_minus", rule.a_minus, al, ah, ctx)
-    check_range("learn_shift", rule.learn_shift, 0, 15, ctx)
-    check_range("x_decay", rule.x_decay, 0, 1 << c.trace_decay_bits, ctx)
-    check_range("y_decay", rule.y_decay, 0, 1 << c.trace_decay_bits, ctx)
-    check_range("w_lo", rule.w_lo, wl, wh, ctx)
-    check_range("w_hi", rule.w_hi, wl, wh, ctx)
+def _note_accumulator_risk(reg, post_g, w_hi_lo, p_g, proj_wexp, chip, report):
+    """Note neurons whose coincident inputs (all presynaptic spikes in one step) exceed the accumulator.
 
-
-def _learning_tables(reg: Network, chip: ChipSpec, plastic: np.ndarray, order: np.ndarray, pre_s: np.ndarray,
-                     p_s: np.ndarray, tgt_s: np.ndarray, N: int) -> dict:
-    """The STDP tables of §3.5, in synapse-table order (``order`` sorts the gathered synapses).
-
-    ``pl_reg[p]`` = [a_plus, a_minus, trace_frac_bits + learn_shift, w_lo, w_hi, x_off, y_off,
-    pre_start]; traces are one array: projection p's pre traces at ``x_off + j``, its post
-    traces at ``y_off + i``. ``post_ptr/post_q/post_x`` list, per post gid, its plastic
-    synapses and their pre traces (for potentiation); ``own_ptr/own_idx`` the traces a
-    gid owns; ``tr_decay`` the decay factor of each trace; ``local_ptr/local_q`` map a
-    projection's own synapse order to table positions (for ``RunResult.weights``).
-    """
-    c = chip.core
-    P = plastic.size
-    if not plastic.any():
-        return {}
-    pl_reg = np.zeros((P, 8), np.int64)
-    owners, decay, tr_proj, nT = [], [], [], 0
-    sizes = np.array([pr.n_synapses for pr in reg.projections], np.int64)
-    proj_off = np.concatenate([[0], np.cumsum(sizes)])
-    inv = np.empty(order.size, np.int64)
-    inv[order] = np.arange(order.size)
-    local_ptr = np.zeros(P + 1, np.int64)
-    local_q = []
-    for p_i, proj in enumerate(reg.projections):
-        local_ptr[p_i + 1] = local_ptr[p_i]
-        if not plastic[p_i]:
-            continue
-        r = proj.plasticity
-        pre, post = reg.populations[proj.pre], reg.populations[proj.post]
-        pl_reg[p_i] = (r.a_plus, r.a_minus, c.trace_frac_bits + r.learn_shift, r.w_lo, r.w_hi, nT, nT + pre.size,
-                       pre.start)
-        owners += [np.arange(pre.start, pre.stop), np.arange(post.start, post.stop)]
-        decay += [np.full(pre.size, r.x_decay), np.full(post.size, r.y_decay)]
-        tr_proj.append(np.full(pre.size + post.size, p_i))
-        nT += pre.size + post.size
-        local_q.append(inv[proj_off[p_i]:proj_off[p_i + 1]])
-        local_ptr[p_i + 1] += proj.n_synapses
-    q = np.nonzero(plastic[p_s])[0]                          # plastic synapses, table order
-    xq = pl_reg[p_s[q], 5] + pre_s[q] - pl_reg[p_s[q], 7]    # their pre traces
-    by_post = np.lexsort((q, tgt_s[q]))
-    owners = np.concatenate(owners)
-    by_owner = np.argsort(owners, kind="stable")
-    return dict(
-        proj_plastic=plastic.astype(np.uint8), pl_reg=pl_reg,
-        post_ptr=np.searchsorted(tgt_s[q][by_post], np.arange(N + 1)).astype(np.int64),
-        post_q=q[by_post].astype(np.int64), post_x=xq[by_post].astype(np.int64),
-        own_ptr=np.searchsorted(owners[by_owner], np.arange(N + 1)).astype(np.int64),
-        own_idx=by_owner.astype(np.int64), tr_decay=np.concatenate(decay).astype(np.int64),
-        tr_proj=np.concatenate(tr_proj).astype(np.int64),
-        local_ptr=local_ptr, local_q=np.concatenate(local_q).astype(np.int64),
-    )
-
-
-def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = False,
-                  scales: dict | None = None, report: CompileReport | None = None) -> Program:
-    """Check, prepare and place a register-level network; returns the :class:`Program`."""
-    c = chip.core
-    report = report or CompileReport()
-    scales = scales or {}
-    N = reg.n_neurons
-    is_src = np.zeros(N, np.uint8)
-    fu = np.zeros(N, np.int64)
-    fv = np.zeros(N, np.int64)
-    vth_eff = np.zeros(N, np.int64)
-    bias = np.zeros(N, np.int64)
-    ref_steps = np.zeros(N, np.int32)
-    reset_u = np.zeros(N, np.uint8)
-    reset_sub = np.zeros(N, np.uint8)
-    u0 = np.zeros(N, np.int64)
-    v0 = np.zeros(N, np.int64)
-    u_scale = np.ones(N)
-    v_scale = np.ones(N)
-    v_origin = np.zeros(N)
-    izh = {f: np.zeros(N, np.int64) for f in ("k2", "k1", "k0", "dt", "adt", "b", "c", "d", "v_peak", "bias")}
-    izh_accom = np.zeros(N, np.uint8)
-    ranges = []
-    if loihi_compat and (c.du_offset != 1 or c.vth_shift != 6 or c.input_shift != 6):
-        raise ParameterError("chip", chip.name, "du_offset=1, vth_shift=6, input_shift=6 in Loihi-compatibility mode")
-    sources = []
-    for pop in reg.populations.values():
-        sl = slice(pop.start, pop.stop)
-        m = pop.model
-        if pop.is_source:
-            is_src[sl] = 1
-            sources.append((pop.start, pop.size, m))
-            continue
-        if pop.name in scales:
-            sc = scales[pop.name]
-            u_scale[sl], v_scale[sl], v_origin[sl] = sc.a_per_lsb, sc.v_per_lsb, sc.v_origin
-        if isinstance(m, IzhikevichRegisters):
-            _check_izh_registers(pop.name, m, pop.size, chip, loihi_compat)
-            for f in izh:
-                izh[f][sl] = int(getattr(m, f))
-            izh_accom[sl] = bool(m.accommodation)
-            u0[sl] = m.u_init
-            v0[sl] = m.v_init
-            ranges.append((pop.start, pop.stop, 1))
-            continue
-        if not isinstance(m, LIFRegisters):
-            raise CompileError(f"population {pop.name!r}: expected LIFRegisters or IzhikevichRegisters after "
-                               f"quantization, got {type(m).__name__}")
-        _check_lif_registers(pop.name, m, pop.size, chip, loihi_compat)
-        ranges.append((pop.start, pop.stop, 0))
-        fu[sl] = c.decay_unity - (int(m.du) + c.du_offset)
-        fv[sl] = c.decay_unity - int(m.dv)
-        vth_eff[sl] = int(m.vth) << c.vth_shift
-        bias[sl] = np.asarray(m.bias_mant, np.int64) << np.asarray(m.bias_exp, np.int64)
-        ref_steps[sl] = int(m.refractory_steps)
-        reset_u[sl] = bool(m.reset_u)
-        reset_sub[sl] = m.reset_mode == "subtract"
-        u0[sl] = m.u_init
-        v0[sl] = m.v_init
-
-    # gather synapses
-    P = len(reg.projections)
-    pre_l, post_l, w_l, d_l, p_l = [], [], [], [], []
-    proj_wexp = np.zeros(P, np.int32)
-    proj_modes, proj_nbits, plastic = [], [], []
-    proj_post_start = np.zeros(P, np.int64)
-    proj_post_size = np.zeros(P, np.int64)
-    for p_i, proj in enumerate(reg.projections):
-        ctx = f"projection {p_i} {proj.pre}->{proj.post}"
-        pre, post = reg.populations[proj.pre], reg.populations[proj.post]
-        check_range("weight_exp", proj.weight_exp, c.weight_exp_min, c.weight_exp_max, ctx)
-        w = check_integer("weight_mant", proj.weight_mant, ctx)
-        d = check_integer("delay_steps", proj.delay_steps, ctx)
-        if w.shape != proj.pre_idx.shape or d.shape != proj.pre_idx.shape:
-            raise ParameterError("weight_mant", f"shape {w.shape}", f"shape {proj.pre_idx.shape} (one per synapse)", ctx)
-        check_range("delay_steps", d, 0, c.delay_slots - 1, ctx)
-        rule = getattr(proj, "plasticity", None)
-        plastic.append(rule is not None)
-        if rule is not None and loihi_compat:
-            raise ParameterError("plasticity", type(rule).__name__, "None in Loihi-compatibility mode (Lava's "
-                                 "bit-accurate Dense has no learning)", ctx)
-        if rule is not None:               # plastic: raw W registers, no Lava preparation (§3.5)
-            _check_stdp_registers(rule, w, proj.sign_mode, c, ctx)
-            mode = "plastic"
-        else:
-            w, mode = prepare_weights(w, proj.sign_mode, proj.num_weight_bits, chip)
-            clipped = int(np.count_nonzero(np.clip(proj.weight_mant, -(1 << c.weight_bits), (1 << c.weight_bits) - 1)
-                                           != proj.weight_mant))
-            if clipped:
-                report.notes.append(f"{ctx}: {clipped} weight mantissas clipped to the {mode} range")
-        proj_wexp[p_i] = proj.weight_exp
-        proj_modes.append(mode)
-        proj_nbits.append(proj.num_weight_bits)
-        proj_post_start[p_i], proj_post_size[p_i] = post.start, post.size
-        pre_l.append(proj.pre_idx + pre.start)
-        post_l.append(proj.post_idx + post.start)
-        w_l.append(w)
-        d_l.append(d)
-        p_l.append(np.full(w.size, p_i, np.int64))
-    cat = lambda xs: np.concatenate(xs) if xs else np.zeros(0, np.int64)  # noqa: E731
-    pre_g, post_g, w_g, d_g, p_g = cat(pre_l), cat(post_l), cat(w_l), cat(d_l), cat(p_l)
-
-    plastic = np.array(plastic, bool).reshape(P)
-    w_risk = (w_g, w_g)
-    if plastic.any():                  # learning may take a plastic W anywhere in [w_lo, w_hi]
-        lo = np.array([pr.plasticity.w_lo if plastic[i] else 0 for i, pr in enumerate(reg.projections)], np.int64)
-        hi = np.array([pr.plasticity.w_hi if plastic[i] else 0 for i, pr in enumerate(reg.projections)], np.int64)
-        pl = plastic[p_g]
-        w_risk = (np.where(pl, np.maximum(hi[p_g], w_g), w_g), np.where(pl, np.minimum(lo[p_g], w_g), w_g))
-    _note_accumulator_risk(reg, post_g, w_risk, p_g, proj_wexp, chip, report)
-    syn_bits = np.where(plastic[p_g], c.bits_per_plastic_synapse, c.bits_per_synapse) if p_g.size else p_g
-    core_of, cores = _place(reg, post_g, pre_g, chip, syn_bits)
-    syn_store, proj_wkind, proj_wexp_eff = _weight_storage(w_g, p_g, proj_modes, proj_nbits, proj_wexp, chip, plastic)
-    n_cores = len(cores)
-    core_of[is_src.astype(bool)] = n_cores            # the host row
-    syn_core = core_of[post_g] if post_g.size else np.zeros(0, np.int32)
-
-    # CSR by source: sort by (pre, projection, core, delay, target)
-    order = np.lexsort((post_g, d_g, syn_core, p_g, pre_g))
-    pre_s, p_s, c_s = pre_g[order], p_g[order], syn_core[order]
-    new_seg = np.ones(order.size, dtype=bool)
-    if order.size:
-        new_seg[1:] = (pre_s[1:] != pre_s[:-1]) | (p_s[1:] != p_s[:-1]) | (c_s[1:] != c_s[:-1])
-    seg_start = np.nonzero(new_seg)[0]
-    seg_ptr = np.append(seg_start, order.size).astype(np.int32 if order.size < 2**31 else np.int64)
-    seg_pre = pre_s[seg_start]
-    axon_ptr = np.searchsorted(seg_pre, np.arange(N + 1)).astype(np.int64)
-
-    # output axons: one per (source neuron, destination core)
-    pairs = np.unique(np.stack([pre_s, c_s.astype(np.int64)]), axis=1) if order.size else np.zeros((2, 0), np.int64)
-    n_dest = np.bincount(pairs[0], minlength=N).astype(np.int32)
-    fan_out = np.bincount(core_of[pairs[0]], minlength=n_cores + 1)
-    for info in cores:
-        info["fan_out"] = int(fan_out[info["core"]])
-        if info["fan_out"] > c.max_fan_out_axons:
-            raise CapacityError(f"core {info['core']}", "fan-out axons", info["fan_out"], c.max_fan_out_axons)
-    report.cores = cores
-
-    learn = _learning_tables(reg, chip, plastic, order, pre_s, p_s, post_g[order], N)
-    if learn:        # amperes per W-LSB of physical plastic projections (0: report registers)
-        learn["w_scale"] = np.array([scales[pr.post].a_per_lsb * 2.0 ** (c.input_shift + int(proj_wexp_eff[i]))
-                                     if plastic[i] and pr.post in scales else 0.0
-                                     for i, pr in enumerate(reg.projections)])
-
-    # scratch for negative weight exponents: one (delay x post) block per such projection
-    D = int(d_g.max()) + 1 if d_g.size else 1
-    proj_part_off = np.full(P, -1, np.int64)
-    off = 0
-    for p_i in range(P):
-        if proj_wexp_eff[p_i] < 0:
-            proj_part_off[p_i] = off
-            off += D * int(proj_post_size[p_i])
-
-    # probes
-    gids, vars_ = [], None
-    for pr in reg.probes:
-        pop = reg.populations[pr.population]
-        gids.append(pop.start + pr.indices)
-        bad = [v for v in pr.variables if v not in ("u", "v")]
-        if bad:
-            raise ParameterError("variables", bad[0], "'u' or 'v'", f"probe on {pr.population!r}")
-    probe_gids = cat(gids).astype(np.int64)
-    vars_ = ("u", "v")
-
-    injections = []
-    for inj in reg.injections:
-        pop = reg.populations[inj.population]
-        vals = check_integer("values", inj.values, f"injection into {inj.population!r}")
-        injections.append((pop.start + inj.indices.astype(np.int64), vals.reshape(inj.values.shape), int(inj.start)))
-
-    neurons_per_core = np.bincount(core_of[~is_src.astype(bool)], minlength=n_cores).astype(np.int64)
-    freeze = lambda a: (a.setflags(write=False), a)[1]  # noqa: E731
-    return Program(
-        chip=chip, dt=reg.dt, n=N, n_cores=n_cores,
-        populations={p.name: (p.start, p.size) for p in reg.populations.values()},
-        is_src=freeze(is_src), core_of=freeze(core_of), fu=freeze(fu), fv=freeze(fv), vth_eff=freeze(vth_eff),
-        bias=freeze(bias), ref_steps=freeze(ref_steps), reset_u=freeze(reset_u), reset_sub=freeze(reset_sub),
-        u0=freeze(u0), v0=freeze(v0), D=D, axon_ptr=freeze(axon_ptr), seg_ptr=freeze(seg_ptr),
-        seg_proj=freeze(p_s[seg_start].astype(np.uint16 if P < 2**16 else np.int32)),
-        seg_core=freeze(c_s[seg_start].astype(np.uint16 if n_cores < 2**16 - 1 else np.int32)),
-        syn_tgt=freeze(post_g[order].astype(np.uint32)), syn_w=freeze(syn_store[order]),
-        syn_d=freeze(d_g[order].astype(np.uint8 if c.delay_bits <= 8 else np.uint16)), proj_wexp=freeze(proj_wexp_eff), proj_wkind=freeze(proj_wkind),
-        proj_part_off=freeze(proj_part_off),
-        proj_post_start=freeze(proj_post_start), proj_post_size=freeze(proj_post_size), part_size=off,
-        n_dest=freeze(n_dest), neurons_per_core=freeze(neurons_per_core), sources=tuple(sources),
-        probe_gids=freeze(probe_gids), probe_vars=vars_, u_scale=freeze(u_scale), v_scale=freeze(v_scale),
-        v_origin=freeze(v_origin), registers=reg, report=report, loihi_compat=loihi_compat,
-        ranges=freeze(np.array(ranges, np.int64).reshape(-1, 3)), izh={k: freeze(a) for k, a in izh.items()},
-        izh_accom=freeze(izh_accom), injections=tuple(injections),
-        learn={k: freeze(a) for k, a in learn.items()},
-    )
+    ``w_hi_lo`` = (largest, smallest) value each synapse's weight can take (equal for static
+    synapses; the learning bounds for plastic ones)."""
+    if post_g.size == 0:
+        return
+    e = np.exp2(proj_wexp[p_g].astype(float))
+    pos = np.bincount(post_g, weights=np.maximum(w_hi_lo[0] * e, 0), minlength=reg.n_neurons)
+    neg = np.bincount(post_g, weights=np.minimum(w_hi_lo[1] * e, 0), minlength=reg.n_neurons)
+    hi = (1 << (chip.core.acc_bits - 1)) - 1
+    risky = np.nonzero((pos > hi) | (neg < -hi - 1))[0]
+    if risky.size:
+        g = int(risky[0])
+        report.notes.append(
+            f"{risky.size} neurons (first: gid {g} of {reg.population_of(g).name!r}) can receive more than the "
+            f"{chip.core.acc_bits}-bit accumulator holds ({int(pos[g])} / {int(neg[g])} vs +/-{hi}) if all their "
+            "inputs spike in one step; such steps saturate (counted as acc_sat)")
 
 
 def compile_network(net: Network, chip: ChipSpec = LOIHI, *, loihi_compat: bool = False,

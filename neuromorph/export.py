@@ -150,61 +150,58 @@ def _source_from_json(d: dict):
 
 
 def write_program(program: Program, path: str | Path) -> None:
-    """Write ``program`` as per-core images plus its host-side description (atomic)."""
+    """Write ``program`` as per-core images plus its host-side description (atomic).
+
+    Everything is read from the program's parts: each population's register model
+    (``Program.models``), the synapse tables (``Program.synapses_of``), placement and host."""
     p, c = program, program.chip.core
-    reg = p.registers
     blobs: list[bytes] = []
 
     def blob(b: bytes) -> int:
         blobs.append(b)
         return len(blobs) - 1
 
-    # per-gid register view (from the register network, so every register is explicit)
+    # per-gid register view, so every register is explicit
     n = p.n
     kind = np.full(n, -1, np.int64)
     lif = {f: np.zeros(n, np.int64) for f, _ in _lif_fields(c)}
     izh = {f: np.zeros(n, np.int64) for f, _ in _izh_fields(c)}
     pops = []
-    for pop in reg.populations.values():
-        sl = slice(pop.start, pop.stop)
-        m = pop.model
-        entry = {"name": pop.name, "size": pop.size}
-        if pop.is_source:
-            entry["source"] = _source_json(m)
-        elif isinstance(m, LIFRegisters):
+    for name, (start, size) in p.populations.items():
+        sl = slice(start, start + size)
+        m = p.models[name]
+        entry = {"name": name, "size": size}
+        if isinstance(m, LIFRegisters):
             kind[sl] = 0
             for f, _ in _lif_fields(c):
                 val = {"reset_sub": m.reset_mode == "subtract"}.get(f, getattr(m, f, None))
                 lif[f][sl] = np.asarray(val, dtype=np.int64)
             entry["model"] = "LIFRegisters"
-        else:
+        elif isinstance(m, IzhikevichRegisters):
             kind[sl] = 1
             for f, _ in _izh_fields(c):
                 izh[f][sl] = np.asarray(getattr(m, f), dtype=np.int64)
             entry["model"] = "IzhikevichRegisters"
+        else:
+            entry["source"] = _source_json(m)
         pops.append(entry)
 
     # synapses, stored in the core of their target; one "synapse format" per projection
-    fmt_bits = _width(max(len(reg.projections) - 1, 0))
+    fmt_bits = _width(max(len(p.projections) - 1, 0))
     syn = {"pre": [], "tgt": [], "w": [], "d": [], "fmt": [], "lidx": []}
     proj_meta = []
-    for i, pr in enumerate(reg.projections):
-        a, b = reg.populations[pr.pre], reg.populations[pr.post]
-        from .compiler import prepare_weights
-        rule = getattr(pr, "plasticity", None)
-        if rule is None:
-            w, mode = prepare_weights(pr.weight_mant, pr.sign_mode, pr.num_weight_bits, program.chip)
-        else:                      # plastic: the initial W registers, stored raw (§3.5)
-            w, mode = np.asarray(pr.weight_mant, np.int64), None
-        syn["pre"].append(pr.pre_idx + a.start)
-        syn["tgt"].append(pr.post_idx + b.start)
-        syn["w"].append(w)
-        syn["d"].append(np.asarray(pr.delay_steps, np.int64))
+    for i, info in enumerate(p.projections):
+        pr = p.synapses_of(i)      # prepared mantissas (plastic: the initial W registers, raw, §3.5)
+        syn["pre"].append(pr.pre_idx + p.populations[info.pre][0])
+        syn["tgt"].append(pr.post_idx + p.populations[info.post][0])
+        syn["w"].append(pr.weight_mant)
+        syn["d"].append(pr.delay_steps)
         syn["fmt"].append(np.full(pr.pre_idx.size, i, np.int64))
         syn["lidx"].append(np.arange(pr.pre_idx.size, dtype=np.int64))
-        proj_meta.append({"pre": pr.pre, "post": pr.post, "weight_exp": int(pr.weight_exp), "sign_mode": mode,
-                          "num_weight_bits": int(pr.num_weight_bits)})
-        if rule is not None:
+        proj_meta.append({"pre": info.pre, "post": info.post, "weight_exp": info.weight_exp,
+                          "sign_mode": info.sign_mode, "num_weight_bits": info.num_weight_bits})
+        if info.plasticity is not None:
+            rule = info.plasticity
             proj_meta[-1]["plasticity"] = {f.name: int(getattr(rule, f.name)) for f in dataclasses.fields(rule)}
     # one weight field width per image: the signed mantissa, or the plastic W register if wider
     w_bits = c.weight_bits + 1
@@ -212,15 +209,16 @@ def write_program(program: Program, path: str | Path) -> None:
         w_bits = max(w_bits, c.plastic_weight_bits)
     # plastic images also keep each synapse's index within its projection, so that learned
     # weights read back in the projection's own order
-    lidx_bits = (_width(max(pr.n_synapses for pr in reg.projections) - 1)
+    lidx_bits = (_width(max(info.n_synapses for info in p.projections) - 1)
                  if any("plasticity" in m for m in proj_meta) else 0)
     cat = {k: (np.concatenate(v) if v else np.zeros(0, np.int64)) for k, v in syn.items()}
-    syn_core = p.core_of[cat["tgt"]] if cat["tgt"].size else np.zeros(0, np.int64)
+    core_of = p.placement.core_of
+    syn_core = core_of[cat["tgt"]] if cat["tgt"].size else np.zeros(0, np.int64)
     gid_bits = _width(n - 1)
     neuron_gids = np.nonzero(kind >= 0)[0]
     cores = []
     for core in range(p.n_cores):
-        g = neuron_gids[p.core_of[neuron_gids] == core]
+        g = neuron_gids[core_of[neuron_gids] == core]
         lif_g, izh_g = g[kind[g] == 0], g[kind[g] == 1]
         sel = syn_core == core
         img = {"core": core, "n_neurons": int(g.size), "gids": blob(_bits(g, f"uint{gid_bits}")),
@@ -239,24 +237,37 @@ def write_program(program: Program, path: str | Path) -> None:
             img["syn"]["lidx"] = blob(_bits(cat["lidx"][sel], f"uint{lidx_bits}"))
         cores.append(img)
 
-    inj = [{"population": i.population, "indices": i.indices.tolist(), "start": int(i.start),
-            "shape": list(i.values.shape), "values": blob(np.asarray(i.values, "<i8").tobytes())}
-           for i in reg.injections]
-    scales = {}
-    for name, (start, size) in p.populations.items():
-        if kind[start] >= 0 and p.v_scale[start] != 1.0:
-            scales[name] = {"kind": "izh" if kind[start] == 1 else "lif", "v_per_lsb": float(p.v_scale[start]),
-                            "v_origin": float(p.v_origin[start]), "a_per_lsb": float(p.u_scale[start])}
+    h = p.host
+    inj = []
+    for g, vals, start in h.injections:
+        name = p.population_of(int(g[0])) if g.size else ""
+        inj.append({"population": name, "indices": (g - p.populations[name][0]).tolist() if g.size else [],
+                    "start": start, "shape": list(vals.shape), "values": blob(np.asarray(vals, "<i8").tobytes())})
+    probes = [{"population": name, "indices": (ids - p.populations[name][0]).tolist(), "variables": ["u", "v"]}
+              for name, ids in _probe_groups(p)]
+    scales = {name: {"kind": "izh" if isinstance(sc, IzhScale) else "lif", "v_per_lsb": float(sc.v_per_lsb),
+                     "v_origin": float(sc.v_origin), "a_per_lsb": float(sc.a_per_lsb)}
+              for name, sc in h.scales.items()}
     header = {
-        "format": "neuromorph-program", "version": 2, "dt": reg.dt, "name": reg.name,
+        "format": "neuromorph-program", "version": 2, "dt": p.dt, "name": p.name,
         "chip": dataclasses.asdict(p.chip), "loihi_compat": p.loihi_compat, "gid_bits": gid_bits,
         "fmt_bits": fmt_bits, "w_bits": w_bits, "lidx_bits": lidx_bits, "populations": pops, "projections": proj_meta, "cores": cores,
-        "probes": [{"population": pr.population, "indices": pr.indices.tolist(), "variables": list(pr.variables)}
-                   for pr in reg.probes],
-        "injections": inj, "scales": scales,
+        "probes": probes, "injections": inj, "scales": scales,
         "report": {"parameters": p.report.parameters, "cores": p.report.cores, "notes": p.report.notes},
     }
     _atomic_write(path, _pack(PROGRAM_MAGIC, header, blobs))
+
+
+def _probe_groups(p: Program):
+    """The probed ids as (population, global ids) runs, in probe order."""
+    out = []
+    for g in p.host.probe_gids.tolist():
+        name = p.population_of(g)
+        if out and out[-1][0] == name:
+            out[-1][1].append(g)
+        else:
+            out.append((name, [g]))
+    return [(name, np.array(ids, np.int64)) for name, ids in out]
 
 
 def read_program(path: str | Path) -> Program:

@@ -12,8 +12,12 @@ name           rule                                                   error boun
 ``floor``      ``x >> k`` (arithmetic shift)                          ``[0, 1)`` LSB below
 ``trunc``      toward zero: ``sign(x) * (|x| >> k)``                  ``< 1`` LSB
 ``half_away``  nearest, ties away from zero                           ``<= 1/2`` LSB
+``half_up``    nearest, ties toward +inf: ``(x + 2**(k-1)) >> k``      ``<= 1/2`` LSB
 ``stochastic`` ``(x + r) >> k`` with ``r`` uniform in ``[0, 2**k)``   ``< 1`` LSB, unbiased
 =============  =====================================================  ================
+
+Every float -> register conversion of the compiler rounds half away from zero
+(:func:`round_half_away` / :func:`rint`); docs/hardware-model.md §7 states it.
 
 The stochastic mode takes its random bits from a Galois LFSR (:func:`lfsr_step`).
 Polynomials (maximal length, period ``2**n - 1``):
@@ -25,13 +29,13 @@ Polynomials (maximal length, period ``2**n - 1``):
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
+from types import ModuleType
 
 import numpy as np
 
 from .errors import ParameterError
 
-ROUNDING_MODES = ("floor", "trunc", "half_away", "stochastic")
+ROUNDING_MODES = ("floor", "trunc", "half_away", "half_up", "stochastic")
 LFSR16_MASK = 0xB400
 LFSR32_MASK = 0x80200003
 
@@ -110,6 +114,11 @@ def shift_half_away(x, k):
     return np.sign(x) * ((np.abs(x) + half) >> k)
 
 
+def shift_half_up(x, k):
+    """``x / 2**k`` rounded to nearest, ties toward +inf, ``k >= 1`` (the learning and Izhikevich products)."""
+    return (x + (np.int64(1) << np.int64(k - 1))) >> k
+
+
 def shift_stochastic(x, k, r):
     """``floor((x + r) / 2**k)`` with ``r`` the low ``k`` bits of a random word (unbiased)."""
     mask = (np.int64(1) << np.int64(k)) - np.int64(1)
@@ -126,6 +135,8 @@ def shift_right(x, k: int, mode: str = "floor", rbits=None):
         return shift_trunc(x, k)
     if mode == "half_away":
         return shift_half_away(x, k)
+    if mode == "half_up":
+        return x if k == 0 else shift_half_up(x, k)
     if mode == "stochastic":
         if rbits is None:
             raise ParameterError("rbits", None, "random bits (e.g. from lfsr_sequence)", "shift_right stochastic")
@@ -141,8 +152,72 @@ def shift_signed_exp(x, e):
 
 
 def mul_trunc(x, f, k):
-    """``trunc0(x * f / 2**k)`` with the product formed in 64 bits (Loihi's decay)."""
-    return shift_trunc(x * f, k)
+    """``trunc0(x * f / 2**k)`` with the product formed in 64 bits (Loihi's decay): :func:`shift_trunc`
+    of the product (written out, so that the numba twin is self-contained)."""
+    p = x * f
+    return (p + ((p >> 63) & ((np.int64(1) << k) - 1))) >> k
+
+
+def mul_floor(x, f, k):
+    """``floor(x * f / 2**k)`` with the product formed in 64 bits (the STDP trace decay)."""
+    return (x * f) >> k
+
+
+def mul_saturate(x, y, lim):
+    """``(x * y`` clipped to ``[-lim, lim]``, 1 if it clipped else 0``) for scalars; the product is
+    never formed when it would leave ``[-lim, lim]``, so no intermediate overflows (Izhikevich, §2b)."""
+    ax = abs(x)
+    if ax != 0 and abs(y) > lim // ax:
+        return (lim if (x > 0) == (y > 0) else -lim), 1
+    return x * y, 0
+
+
+def saturate_flag(x, lo, hi):
+    """``(x`` clipped to ``[lo, hi]``, 1 if it clipped else 0``) for scalars."""
+    if x > hi:
+        return hi, 1
+    if x < lo:
+        return lo, 1
+    return x, 0
+
+
+# -- stored weights (docs/hardware-model.md §3.1) -------------------------------------------
+WEIGHT_UNSIGNED, WEIGHT_NEGATED, WEIGHT_INT8, WEIGHT_RAW = 0, 1, 2, 3
+"""How a stored synapse weight reads back as a signed mantissa: an unsigned byte (excitatory),
+a negated unsigned byte (inhibitory), a two's-complement byte (mixed), or the raw value
+(plastic W registers; every projection when ``weight_bits > 8``)."""
+
+
+def read_weight(x, kind):
+    """The signed mantissa (before ``<< weight_exp``) of a stored weight of the given kind (scalar)."""
+    v = np.int64(x)
+    if kind == 1:
+        return -v
+    if kind == 2 and v >= 128:
+        return v - 256
+    return v
+
+
+def read_weights(x, kind):
+    """:func:`read_weight` over an array of stored weights of one kind."""
+    v = np.asarray(x).astype(np.int64)
+    if kind == WEIGHT_NEGATED:
+        return -v
+    if kind == WEIGHT_INT8:
+        return np.where(v >= 128, v - 256, v)
+    return v
+
+
+# -- counter-based random numbers -------------------------------------------------------------
+def splitmix64(x):
+    """SplitMix64 finaliser (Steele et al. 2014) on uint64 (wrapping arithmetic); arrays or scalars.
+
+    NumPy scalars warn on the (intended) wraparound: call under ``np.errstate(over="ignore")``.
+    """
+    z = x + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
 
 
 # -- LFSR -----------------------------------------------------------------------------------
@@ -216,6 +291,13 @@ def round_half_away(x):
     return np.sign(x) * np.floor(np.abs(x) + 0.5)
 
 
+def rint(x):
+    """The compiler's one float -> register rounding: :func:`round_half_away` as an int64 array,
+    or a Python int for a scalar."""
+    r = round_half_away(np.asarray(x, dtype=float))
+    return r.astype(np.int64) if np.ndim(r) else int(r)
+
+
 # -- float <-> fixed ---------------------------------------------------------------------
 def to_fixed(x, frac_bits: int, bits: int, rounding: str = "half_away", overflow: str = "saturate"):
     """Quantize real ``x`` to a signed ``bits``-bit integer with ``frac_bits`` fraction bits.
@@ -271,7 +353,8 @@ def _make_jit():
     def j(f):
         return njit(cache=True, inline="always")(f)
 
-    return SimpleNamespace(
+    mod = ModuleType(f"{__name__}.jit", "numba twins of neuromorph.fixedpoint's rules (same bodies)")
+    mod.__dict__.update(dict(
         wrap_signed=j(wrap_signed),
         wrap_once_asym=j(wrap_once_asym),
         saturate=j(saturate),
@@ -279,22 +362,35 @@ def _make_jit():
         saturate_symmetric=j(saturate_symmetric),
         shift_floor=j(shift_floor),
         shift_trunc=j(shift_trunc),
+        shift_half_up=j(shift_half_up),
         shift_stochastic=j(shift_stochastic),
-
+        mul_trunc=j(mul_trunc),
+        mul_floor=j(mul_floor),
+        mul_saturate=j(mul_saturate),
+        saturate_flag=j(saturate_flag),
+        read_weight=j(read_weight),
+        splitmix64=j(splitmix64),
         lfsr_step=j(lfsr_step),
         lfsr_fill=njit(cache=True)(_lfsr_fill),
-    )
+    ))
+    return mod
 
 
 class _LazyJit:
-    """Attribute access builds the numba namespace on first use (keeps import cheap)."""
+    """Attribute access builds the numba twins on first use (keeps ``import`` cheap)."""
 
     _ns = None
 
     def __getattr__(self, name):
-        if _LazyJit._ns is None:
-            _LazyJit._ns = _make_jit()
-        return getattr(_LazyJit._ns, name)
+        return getattr(jit_module(), name)
+
+
+def jit_module() -> ModuleType:
+    """The numba twins as a module object: kernels bind it to a global (numba resolves a
+    module's attributes inside compiled code, not those of other objects)."""
+    if _LazyJit._ns is None:
+        _LazyJit._ns = _make_jit()
+    return _LazyJit._ns
 
 
 jit = _LazyJit()

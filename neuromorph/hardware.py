@@ -127,6 +127,14 @@ class CoreSpec:
         """Mixed-sign clip range of a stored weight mantissa."""
         return -(1 << self.weight_bits), (1 << self.weight_bits) - 1
 
+    def weight_grid(self, sign_mode: str, num_weight_bits: int) -> tuple[int, int, int]:
+        """The weight grid of a static projection (§3.1; Lava's ``Dense`` preparation):
+        ``(k, lo, hi)`` — mantissas clip to ``[lo, hi]`` (the sign mode's part of
+        :attr:`weight_range`) and keep ``num_weight_bits`` bits, i.e. drop ``k`` LSBs."""
+        full_lo, full_hi = self.weight_range
+        lo, hi = {"mixed": (full_lo, full_hi), "excitatory": (0, full_hi), "inhibitory": (-full_hi, 0)}[sign_mode]
+        return self.weight_bits - num_weight_bits + (1 if sign_mode == "mixed" else 0), lo, hi
+
 
 @dataclass(frozen=True)
 class EnergyModel:

@@ -35,6 +35,7 @@ from typing import Mapping, Sequence, Union
 import numpy as np
 
 from .errors import ParameterError, check_integer
+from .fixedpoint import splitmix64
 
 __all__ = [
     "LIF", "LIFRegisters", "Izhikevich", "IzhikevichRegisters", "STDP", "STDPRegisters",
@@ -267,12 +268,9 @@ _M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
 def _splitmix64(x: np.ndarray) -> np.ndarray:
-    """SplitMix64 finaliser (Steele et al. 2014) on uint64 arrays (wrapping arithmetic)."""
+    """``fixedpoint.splitmix64`` on uint64 arrays, its intended wraparound silenced."""
     with np.errstate(over="ignore"):
-        z = x + np.uint64(0x9E3779B97F4A7C15)
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return z ^ (z >> np.uint64(31))
+        return splitmix64(x)
 
 
 def counter_uniform_u32(seed: int, index: np.ndarray, step: np.ndarray) -> np.ndarray:

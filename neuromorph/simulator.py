@@ -15,12 +15,11 @@ from .compiler import Program, compile_network
 from .errors import ChipOverflowError, ParameterError
 from .hardware import LOIHI, ChipSpec
 from .network import Network, PoissonSpikes, RunResult, SpikeLog, Traces
+from .tables import COUNTER_NAMES, GROUP, KIND_IZH, N_COUNTERS, NEURON_UPDATES, Config, Inputs, Records, Scratch, State
 
 PREFETCH_TABLE_BYTES = 8 << 20
 PARALLEL_THRESHOLDS = (32768, 32)     # (neurons, spikes in the step): see Simulator.parallel_thresholds
 STATE_FIELDS = ("u", "v", "ref", "ring", "counters", "step", "syn_w", "trace")
-_COUNTER_NAMES = ("u_wrap", "v_sat", "acc_sat", "neuron_updates", "spikes", "syn_events", "messages", "u_sat",
-                  "prod_sat", "trace_sat", "syn_updates")      # == kernels.COUNTER_NAMES (checked in tests; kept here so import stays cheap)
 
 
 class Simulator:
@@ -65,43 +64,40 @@ class Simulator:
         # its route only from this many spikes (entering a parallel region costs microseconds);
         # (0, 0) always uses the threads. Bits are the same either way.
         self.parallel_thresholds = PARALLEL_THRESHOLDS
-        if self.threads > 1:          # finer rows so threads share the neurons
-            rows = [(a, min(hi, a + 2048), kind) for lo, hi, kind in p.ranges for a in range(lo, hi, 2048)]
-        else:
-            rows = [tuple(r) for r in p.ranges]
-        # per-population LIF registers as scalars: [start, stop, kind, fu, fv, vth_eff, ref_steps, reset_u, reset_sub]
-        self._ranges = np.array([(a, b, kind, p.fu[a], p.fv[a], p.vth_eff[a], p.ref_steps[a], p.reset_u[a],
-                                  p.reset_sub[a]) for a, b, kind in rows], np.int64).reshape(-1, 9)
-        self.u = p.u0.astype(np.int32)            # state is int32 (widths <= 31/32 bits, checked by CoreSpec)
-        self.v = p.v0.astype(np.int32)
+        groups = p.neurons.groups
+        if self.threads > 1:          # finer groups so threads share the neurons
+            rows = []
+            for grp in groups:
+                for a in range(int(grp["start"]), int(grp["stop"]), 2048):
+                    row = grp.copy()
+                    row["start"], row["stop"] = a, min(int(grp["stop"]), a + 2048)
+                    rows.append(row)
+            groups = np.array(rows, GROUP) if rows else groups
+        self._neurons = p.neurons._replace(groups=groups)
+        self.u = p.initial.u.astype(np.int32)     # state is int32 (widths <= 31/32 bits, checked by CoreSpec)
+        self.v = p.initial.v.astype(np.int32)
         self.ref = np.zeros(p.n, np.int32)
         self.ring = np.zeros(p.D * p.n, np.int64)
-        self.counters = np.zeros((p.n_cores + 1, len(_COUNTER_NAMES)), np.int64)
+        self.counters = np.zeros((p.n_cores + 1, N_COUNTERS), np.int64)
         self.step_count = 0
         self._layout_sum = None
         # prefetch synapse rows during routing when the tables outgrow the caches (speed only)
         self._prefetch = p.table_bytes() > PREFETCH_TABLE_BYTES if prefetch is None else bool(prefetch)
         # synaptic weights are state when projections learn (§3.5): the kernel gets its own copy
-        self.syn_w = p.syn_w.copy()
-        L = p.learn if p.plastic else {}
-        z = np.zeros(0, np.int64)
-        self.trace = np.zeros(L["tr_decay"].size if L else 0, np.int32)
-        self._learn_args = (bool(L), L.get("proj_plastic", np.zeros(0, np.uint8)), L.get("pl_reg", np.zeros((0, 8), np.int64)),
-                            *(L.get(f, z) for f in ("post_ptr", "post_q", "post_x", "own_ptr", "own_idx", "tr_decay",
-                                                    "tr_proj")))
-        # scratch (no state survives a step in these)
-        self._partial = np.zeros(p.part_size, np.int64)
-        self._part_mark = np.zeros(p.part_size, np.uint8)
-        self._t_idx = np.zeros(p.part_size, np.int64)
-        self._t_pos = np.zeros(p.part_size, np.int64)
-        self._t_shift = np.zeros(p.part_size, np.int64)
-        padded = -(-p.n // 8) * 8                 # flags are scanned 8 ids (one uint64) at a time
-        self._fire = np.zeros(padded, np.uint8)
+        self.syn_w = p.synapses.syn_w.copy()
+        self._synapses = p.synapses._replace(syn_w=self.syn_w)
+        self.trace = np.zeros(p.learning.tr_decay.size, np.int32)
         self._first_ovf = np.full(3, -1, np.int64)
-        self._pois = self._poisson_tables()
-        self._flag = np.zeros(padded, np.uint8)
-        self._ext_now = np.zeros(p.n, np.int64)
-        self._ext_gid = (np.concatenate([g for g, _, _ in p.injections]) if p.injections
+        padded = -(-p.n // 8) * 8                 # flags are scanned 8 ids (one uint64) at a time
+        # scratch (no state survives a step in these)
+        pois_gid, pois_key, pois_thr = self._poisson_tables()
+        self._pois = (pois_gid, pois_key, pois_thr)
+        z = lambda dt: np.zeros(p.part_size, dt)  # noqa: E731
+        self._scratch = Scratch(fire=np.zeros(padded, np.uint8), flag=np.zeros(padded, np.uint8),
+                                ext_now=np.zeros(p.n, np.int64), pois_hit=np.zeros(pois_gid.size, np.bool_),
+                                slot_off=np.zeros(p.D, np.uint64), partial=z(np.int64), part_mark=z(np.uint8),
+                                t_idx=z(np.int64), t_pos=z(np.int64), t_shift=z(np.int64))
+        self._ext_gid = (np.concatenate([g for g, _, _ in p.host.injections]) if p.host.injections
                          else np.zeros(0, np.int64)).astype(np.int64)
         # records
         self._spk_step = np.zeros(max(1 << 20, 4 * p.n), np.int64)
@@ -111,28 +107,39 @@ class Simulator:
         self._tr_v: list[np.ndarray] = []
         self._tr_steps: list[np.ndarray] = []
 
+    def _config(self) -> Config:
+        """The integer constants of the kernel call (widths of the program's CoreSpec, switches)."""
+        p, c = self.program, self.program.chip.core
+        return Config(n=p.n, D=p.D, decay_bits=c.decay_bits, u_bits=c.u_bits, v_bits=c.v_bits, acc_bits=c.acc_bits,
+                      input_shift=c.input_shift, izh_F=c.izh_frac_bits, izh_P=c.izh_coef_frac_bits,
+                      izh_plim=(1 << (c.izh_prod_bits - 1)) - 1, izh_slim=(1 << (c.izh_state_bits - 1)) - 1,
+                      trace_one=1 << c.trace_frac_bits, trace_max=(1 << c.trace_bits) - 1,
+                      trace_decay_bits=c.trace_decay_bits, threads=self.threads,
+                      par_neurons=int(self.parallel_thresholds[0]), par_spikes=int(self.parallel_thresholds[1]),
+                      has_negexp=bool(np.any(p.synapses.proj["wexp"] < 0)), has_plastic=p.plastic,
+                      prefetch=self._prefetch, strict=self.strict)
+
     # -- running --------------------------------------------------------------------------
     def _poisson_tables(self):
-        """Per Poisson source neuron i: gid, key splitmix64(splitmix64(seed) ^ i), threshold, hit scratch."""
-        from .network import _splitmix64
+        """Per Poisson source neuron i: gid, key splitmix64(splitmix64(seed) ^ i), threshold."""
+        from .fixedpoint import splitmix64
 
         p = self.program
         gid, key, thr = [], [], []
-        for start, size, src in p.sources:
+        for start, size, src in p.host.sources:
             if isinstance(src, PoissonSpikes):
                 gid.append(np.arange(start, start + size, dtype=np.int64))
-                seed_key = _splitmix64(np.array([src.seed], np.uint64))
-                key.append(_splitmix64(seed_key ^ np.arange(size, dtype=np.uint64)))
+                seed_key = splitmix64(np.array([src.seed], np.uint64))
+                key.append(splitmix64(seed_key ^ np.arange(size, dtype=np.uint64)))
                 thr.append(src.threshold(size, p.dt))
         cat = lambda xs, dt: np.concatenate(xs).astype(dt) if xs else np.zeros(0, dt)  # noqa: E731
-        gid = cat(gid, np.int64)
-        return gid, cat(key, np.uint64), cat(thr, np.uint64), np.zeros(gid.size, np.bool_)
+        return cat(gid, np.int64), cat(key, np.uint64), cat(thr, np.uint64)
 
     def _source_events(self, k0: int, n: int):
         """Events of explicit and regular sources (Poisson sources are drawn inside the kernel)."""
         p = self.program
         steps, ids = [], []
-        for start, size, src in p.sources:
+        for start, size, src in p.host.sources:
             if isinstance(src, PoissonSpikes):
                 continue
             s, i = src.events(size, p.dt, k0, n)
@@ -149,7 +156,7 @@ class Simulator:
     def _ext_values(self, k0: int, n: int) -> np.ndarray:
         """Injected input of steps k0..k0+n-1, one column per injected neuron (zeros outside each schedule)."""
         cols = []
-        for gids, vals, start in self.program.injections:
+        for gids, vals, start in self.program.host.injections:
             block = np.zeros((n, gids.size), np.int64)
             a, b = max(k0, start), min(k0 + n, start + vals.shape[0])
             if b > a:
@@ -163,7 +170,9 @@ class Simulator:
             raise ParameterError("n_steps", n_steps, "an integer >= 0")
         from . import kernels
 
-        p, c = self.program, self.program.chip.core
+        p = self.program
+        cfg = self._config()
+        state = State(self.u, self.v, self.ref, self.ring, self.trace, self.counters, self._first_ovf)
         if self.threads > 1:
             import numba
 
@@ -174,34 +183,23 @@ class Simulator:
             k0 = self.step_count
             src_ptr, src_ids = self._source_events(k0, n)
             ext_val = self._ext_values(k0, n)
-            tr_u = np.zeros((n, p.probe_gids.size), np.int64)
+            tr_u = np.zeros((n, p.host.probe_gids.size), np.int64)
             tr_v = np.zeros_like(tr_u)
+            inputs = Inputs(src_ptr, src_ids, *self._pois, self._ext_gid, ext_val)
             done = 0
             while done < n:
-                got = kernels.run_steps(
-                    k0 + done, n - done, self.u, self.v, self.ref, self.ring, p.D,
-                    p.is_src, p.fu, p.fv, p.vth_eff, p.bias, p.ref_steps, p.reset_u, p.reset_sub, p.core_of,
-                    p.n_dest, p.axon_ptr, p.seg_ptr, p.seg_proj, p.seg_core, p.syn_tgt, self.syn_w, p.syn_d,
-                    p.proj_wexp, p.proj_wkind, p.proj_part_off, p.proj_post_start, p.proj_post_size,
-                    self._partial, self._part_mark, self._t_idx, self._t_pos, self._t_shift,
-                    src_ptr[done:], src_ids, self._fire, *self._pois,
-                    self._spk_step, self._spk_id, self._n_spk, self._ranges, self._flag,
-                    self._flag.view(np.uint64), self._fire.view(np.uint64), self._ext_now, self._ext_gid,
-                    ext_val[done:], *(p.izh[f] for f in ("k2", "k1", "k0", "dt", "adt", "b", "c", "d", "v_peak", "bias")),
-                    p.izh_accom, c.izh_frac_bits, c.izh_coef_frac_bits, (1 << (c.izh_prod_bits - 1)) - 1,
-                    (1 << (c.izh_state_bits - 1)) - 1, self.threads, *self.parallel_thresholds,
-                    bool(np.any(p.proj_wexp < 0)), self._prefetch,
-                    *self._learn_args, self.trace, 1 << c.trace_frac_bits, (1 << c.trace_bits) - 1, c.trace_decay_bits,
-                    p.probe_gids, tr_u[done:], tr_v[done:],
-                    self.counters, self.strict, self._first_ovf,
-                    c.decay_bits, c.u_bits, c.v_bits, c.acc_bits, c.input_shift)
+                records = Records(self._spk_step, self._spk_id, self._n_spk, p.host.probe_gids, tr_u[done:],
+                                  tr_v[done:])
+                got = kernels.run_steps(k0 + done, n - done, cfg, self._neurons, p.placement, self._synapses,
+                                        p.learning, state, self._scratch, inputs._replace(
+                                            src_ptr=src_ptr[done:], ext_val=ext_val[done:]), records)
                 done += got
                 self.step_count += got
-                self.counters[:p.n_cores, kernels.NEURON_UPDATES] += p.neurons_per_core * got
+                self.counters[:p.n_cores, NEURON_UPDATES] += p.placement.neurons_per_core * got
                 if self.strict and self._first_ovf[0] >= 0:
                     self._keep_traces(k0, done, tr_u, tr_v)
                     kind, g, k = (int(x) for x in self._first_ovf)
-                    raise ChipOverflowError(kernels.COUNTER_NAMES[kind], int(p.core_of[g]), g, k)
+                    raise ChipOverflowError(COUNTER_NAMES[kind], int(p.placement.core_of[g]), g, k)
                 if done < n:   # spike buffer full: grow it and continue
                     self._spk_step = np.concatenate([self._spk_step, np.zeros_like(self._spk_step)])
                     self._spk_id = np.concatenate([self._spk_id, np.zeros_like(self._spk_id)])
@@ -210,7 +208,7 @@ class Simulator:
         return self
 
     def _keep_traces(self, k0, n, tr_u, tr_v):
-        if self.program.probe_gids.size:
+        if self.program.host.probe_gids.size:
             self._tr_u.append(tr_u[:n])
             self._tr_v.append(tr_v[:n])
             self._tr_steps.append(np.arange(k0, k0 + n, dtype=np.int64))
@@ -230,24 +228,24 @@ class Simulator:
     def traces(self) -> Traces:
         p = self.program
         cat = lambda xs, shape: np.concatenate(xs) if xs else np.zeros(shape, np.int64)  # noqa: E731
-        m = p.probe_gids.size
-        g = p.probe_gids
+        m = p.host.probe_gids.size
+        g = p.host.probe_gids
         return Traces(
             steps=cat(self._tr_steps, (0,)), ids=g.copy(), dt=p.dt,
             data={"u": cat(self._tr_u, (0, m)), "v": cat(self._tr_v, (0, m))},
             units=self._units(g),
-            scale={"u": p.u_scale[g], "v": p.v_scale[g]},
-            offset={"u": np.zeros(m), "v": p.v_origin[g]},
+            scale={"u": p.host.u_scale[g], "v": p.host.v_scale[g]},
+            offset={"u": np.zeros(m), "v": p.host.v_origin[g]},
         )
 
     def _units(self, gids: np.ndarray) -> dict[str, str]:
         """Physical units of the probed columns: A/V (physical LIF), model units (Izhikevich), LSB (registers)."""
         p = self.program
         kinds = set()
-        for lo, hi, kind in p.ranges:
-            sel = gids[(gids >= lo) & (gids < hi)]
+        for grp in p.neurons.groups:
+            sel = gids[(gids >= grp["start"]) & (gids < grp["stop"])]
             if sel.size:
-                kinds.add("izh" if kind == 1 else ("lif" if np.any(p.v_scale[sel] != 1.0) else "lsb"))
+                kinds.add("izh" if grp["kind"] == KIND_IZH else ("lif" if np.any(p.host.v_scale[sel] != 1.0) else "lsb"))
         table = {"lif": {"u": "A", "v": "V"}, "izh": {"u": "model units", "v": "mV"}, "lsb": {"u": "LSB", "v": "LSB"}}
         if len(kinds) == 1:
             return dict(table[kinds.pop()])
@@ -255,8 +253,6 @@ class Simulator:
 
     def counter_table(self) -> dict[str, np.ndarray]:
         """Counter name -> int64 array, one entry per core and a last entry for the host."""
-        from .kernels import COUNTER_NAMES
-
         return {name: self.counters[:, i].copy() for i, name in enumerate(COUNTER_NAMES)}
 
     @property
@@ -264,13 +260,10 @@ class Simulator:
         """Current weights of the plastic projections: {projection index: array in the projection's
         own synapse order}; amperes (float64) when the post population is physical (LIF or
         Izhikevich compiled from physical units), W registers (int64) otherwise."""
-        p = self.program
-        if not p.plastic:
-            return {}
-        L, out = p.learn, {}
-        for i in np.nonzero(L["proj_plastic"])[0]:
-            W = self.syn_w[L["local_q"][L["local_ptr"][i]:L["local_ptr"][i + 1]]].astype(np.int64)
-            out[int(i)] = W * L["w_scale"][i] if L["w_scale"][i] > 0 else W
+        h, out = self.program.host, {}
+        for i in np.nonzero(self.program.synapses.proj["plastic"])[0]:
+            W = self.syn_w[h.plastic_q[h.plastic_ptr[i]:h.plastic_ptr[i + 1]]].astype(np.int64)
+            out[int(i)] = W * h.w_scale[i] if h.w_scale[i] > 0 else W
         return out
 
     def result(self) -> RunResult:
@@ -285,9 +278,9 @@ class Simulator:
         if self._layout_sum is None:
             import zlib
 
-            p = self.program
+            p, S = self.program, self.program.synapses
             h = 0
-            for a in (p.core_of, p.axon_ptr, p.seg_ptr, p.syn_tgt, p.syn_d, p.seg_proj):
+            for a in (p.placement.core_of, S.axon_ptr, S.seg_ptr, S.syn_tgt, S.syn_d, S.seg_proj):
                 h = zlib.crc32(np.ascontiguousarray(a).view(np.uint8), h)
             self._layout_sum = np.array([p.n, p.D, p.n_synapses, h], np.int64)
         return self._layout_sum.copy()

@@ -36,7 +36,7 @@ def main(out_dir: str | Path = "out/lif_dc", seed: int = 0, I: float = 250e-12, 
     sim = Simulator(net)
     sim.run(int(round(duration / dt)))
     res = sim.result()
-    regs = sim.program.registers.populations["neuron"].model
+    regs = sim.program.models["neuron"]
     steps = res.spikes.steps.tolist()
     R, theta = 1 / model.g_L, model.v_th - model.v_reset
     closed = 1 / (model.t_ref + model.tau_m * math.log(R * I / (R * I - theta))) if R * I > theta else 0.0

@@ -51,7 +51,7 @@ def test_subthreshold_response_within_derived_bound():
     # bound: hardware-ordered recursion x_k = RI(1 - a^k) with the realised decay a_q = 1 - dv/4096 differs from
     # the exact e^{-k dt/tau} by RI |a_q^k - e^{-k dt/tau}|; the bias mantissa and truncation add at most
     # (|bias error| + 1 LSB) / (1 - a_q) LSBs.
-    regs = sim.program.registers.populations["n"].model
+    regs = sim.program.models["n"]
     a_q = 1 - regs.dv / 4096
     s_v = sim.traces.scale["v"][0]
     bias_lsb = regs.bias_mant << regs.bias_exp

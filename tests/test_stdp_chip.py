@@ -53,7 +53,7 @@ def assert_agree(sim, ref):
     weights: chip == oracle, bit for bit."""
     got = list(zip(sim.spikes.steps.tolist(), sim.spikes.ids.tolist()))
     assert got == ref["spikes"]
-    cols = sim.program.probe_gids
+    cols = sim.program.host.probe_gids
     assert np.array_equal(sim.traces.data["u"], ref["u"][:, cols])
     assert np.array_equal(sim.traces.data["v"], ref["v"][:, cols])
     table = sim.counter_table()
@@ -61,11 +61,12 @@ def assert_agree(sim, ref):
     want = {k: ref["counts"][k.upper()] for k in names}
     want.update({k: ref["activity"][k.upper()] for k in ("spikes", "syn_events", "neuron_updates")})
     assert {k: int(table[k].sum()) for k in want} == want
-    core_of = np.asarray(sim.program.core_of)
+    core_of = np.asarray(sim.program.placement.core_of)
     dest: dict[int, set] = {}      # messages: one per (spike, destination core), §6
-    reg = sim.program.registers
-    for proj in reg.projections:
-        pre, post = reg.populations[proj.pre].start, reg.populations[proj.post].start
+    prog = sim.program
+    for p_i in range(len(prog.projections)):
+        proj = prog.synapses_of(p_i)
+        pre, post = prog.populations[proj.pre][0], prog.populations[proj.post][0]
         for j, i in zip(proj.pre_idx.tolist(), proj.post_idx.tolist()):
             dest.setdefault(pre + j, set()).add(int(core_of[post + i]))
     assert int(table["messages"].sum()) == sum(len(dest.get(g, ())) for _, g in ref["spikes"])
@@ -200,7 +201,7 @@ def test_trace_saturation_is_counted_on_the_owner():
     sim, ref = check_hand_case(net, 12, [1275], chip=chip, strict=False,
                                counts={"TRACE_SAT": 4, "SYN_UPDATES": 10})
     table = sim.counter_table()
-    core = int(sim.program.core_of[POST])
+    core = int(sim.program.placement.core_of[POST])
     assert table["trace_sat"][-1] == 2 and table["trace_sat"][core] == 2
     assert table["syn_updates"][core] == 10 and table["syn_updates"].sum() == 10
     # strict mode stops at the end of step 3, naming the kind and the trace's owner
@@ -257,7 +258,7 @@ def test_trace_sat_counts_every_saturated_trace():
     chip = LOIHI.with_core(trace_bits=8, trace_frac_bits=6)
     sim, ref = check_hand_case(self_loop_net(5), 7, [70], chip=chip, strict=False,
                                counts={"TRACE_SAT": 4, "SYN_UPDATES": 10})
-    assert sim.counter_table()["trace_sat"][int(sim.program.core_of[1])] == 4
+    assert sim.counter_table()["trace_sat"][int(sim.program.placement.core_of[1])] == 4
     assert ref["first_overflow"] == (4, {"TRACE_SAT"})
 
 
@@ -309,7 +310,8 @@ def lif_registers(draw, size):
 
 @st.composite
 def plastic_networks(draw):
-    chip = draw(st.sampled_from(CHIPS))
+    wb = draw(st.sampled_from([8, 8, 12, 16]))    # static weights share the table: one byte, int16 or int32
+    chip = draw(st.sampled_from(CHIPS)).with_core(weight_bits=wb)
     wmax = (1 << (chip.core.plastic_weight_bits - 1)) - 1
     net = Network(dt=1e-3)
     names = []
@@ -348,7 +350,7 @@ def plastic_networks(draw):
                                   plasticity=rule, **kw)
             n_plastic += 1
         else:
-            w = draw(st.lists(edgy(-256, 255, 0), min_size=n, max_size=n))
+            w = draw(st.lists(edgy(-(1 << wb), (1 << wb) - 1, 0), min_size=n, max_size=n))
             net.connect_registers(pre, post, weight_mant=np.array(w, np.int64), weight_exp=draw(st.integers(-8, 7)),
                                   sign_mode=draw(st.sampled_from([None, "mixed"])), **kw)
     if n_plastic == 0:            # at least one plastic projection: recurrent onto the first population
@@ -531,8 +533,9 @@ def test_initial_weight_out_of_range_is_refused(w0):
 
 def test_register_limits_follow_the_chip_widths():
     chip = LOIHI.with_core(plastic_weight_bits=8, learn_coef_bits=8, trace_decay_bits=8)
-    compile_network(_one_plastic(STDPRegisters(a_plus=127, a_minus=-127, x_decay=256, y_decay=0, w_lo=-128,
-                                               w_hi=127, learn_shift=15), w0=-128), chip)
+    edge = Simulator(_one_plastic(STDPRegisters(a_plus=127, a_minus=-127, x_decay=256, y_decay=0, w_lo=-128,
+                                                w_hi=127, learn_shift=15), w0=-128), chip=chip).run(3)
+    assert edge.weights[0].tolist() == [-128]         # the 8-bit W register holds its bottom edge
     for field, value in (("a_plus", 128), ("x_decay", 257), ("w_hi", 128)):
         regs = dict(a_plus=0, a_minus=0, x_decay=256, y_decay=256, w_lo=-128, w_hi=127)
         regs[field] = value
@@ -542,14 +545,25 @@ def test_register_limits_follow_the_chip_widths():
         compile_network(_one_plastic(w0=128), chip)
 
 
-def test_edge_registers_are_accepted():
+def test_edge_registers_are_accepted_and_used_exactly():
+    """Registers at the ends of their ranges compile and act as §3.5 says (hand-computed, F = 18)."""
+    # x_decay = 0: the pre trace is 0 one step after a pre spike, so potentiation never sees it;
+    # y_decay = 2^16: the post trace keeps its 2^18 from the post spike at step 5. Each later pre
+    # spike (steps 10, 12) depresses by rnd(-(2^15 - 1) * 2^18, 18 + 15) = (-8589672448 + 2^32) >> 33 = -1;
+    # the one at step 3 (before any post spike) reads y = 0. w0 at the bottom edge stays clipped there.
     rule = STDPRegisters(a_plus=2**15 - 1, a_minus=-(2**15 - 1), x_decay=0, y_decay=2**16, w_lo=-(2**15),
                          w_hi=2**15 - 1, learn_shift=15)
-    compile_network(_one_plastic(rule, w0=-(2**15)), LOIHI)
-    compile_network(_one_plastic(rule, w0=2**15 - 1), LOIHI)
-    # a_plus, a_minus are signed learn_coef_bits registers: -2^15 is in range
-    rule = STDPRegisters(a_plus=-(2**15), a_minus=-(2**15), x_decay=2**16, y_decay=0, w_lo=0, w_hi=0)
-    compile_network(_one_plastic(rule), LOIHI)
+    for w0, w_end in ((-(2**15), -(2**15)), (2**15 - 1, 2**15 - 3)):
+        sim = Simulator(pair_net([3, 10, 12], [5], rule, w0)).run(15)
+        assert sim.spikes.steps[sim.spikes.ids == POST].tolist() == [5]
+        assert sim.weights[PLASTIC].tolist() == [w_end]
+        assert int(sim.counter_table()["syn_updates"].sum()) == 4      # 3 pre spikes + 1 post spike
+    # a_plus, a_minus are signed learn_coef_bits registers: -2^15 is in range. The post spike at
+    # step 5 reads x = 2^18 (pre at step 3, x_decay = 2^16 keeps it): dW = rnd(-2^15 * 2^18, 18) = -2^15
+    for w_lo, w_hi, w_end in ((-(2**15), 2**15 - 1, 100 - 2**15), (0, 0, 0)):
+        rule = STDPRegisters(a_plus=-(2**15), a_minus=-(2**15), x_decay=2**16, y_decay=0, w_lo=w_lo, w_hi=w_hi)
+        sim = Simulator(pair_net([3], [5], rule, 100)).run(8)
+        assert sim.weights[PLASTIC].tolist() == [w_end]               # (0, 0): clipped at its first update
 
 
 def test_plasticity_must_be_stdp_registers():
