@@ -23,7 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from neuromorph.compare import Comparison, Tol, run_single
+from neuromorph.app.protocol import Comparison, Tol
+from neuromorph.app.runner import run_single
 from neuromorph.network import LIF, Network
 
 DESCRIPTION = "CUBA balanced network (Brette et al. 2007), 4,000 LIF, 80/20 E/I, p = 0.02: rate, CV, Fano, PSD"

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from neuromorph.compare import Comparison, Tol, array_result, run_single
+from neuromorph.app.protocol import Comparison, Tol, array_result
+from neuromorph.app.runner import run_single
 from reference.hh import simulate_hh
 
 DESCRIPTION = "Hodgkin-Huxley DC 0-20 uA/cm2, V traces and PSD: course RK4 step vs 10x finer (reference only)"

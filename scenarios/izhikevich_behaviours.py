@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from neuromorph.compare import Comparison, Tol
+from neuromorph.app.protocol import Comparison, Tol
 from neuromorph.network import Izhikevich, Network
 from reference.izhikevich_presets import PRESETS
 

@@ -24,7 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from neuromorph.compare import Comparison, Sweep, Tol, run_single
+from neuromorph.app.protocol import Comparison, Sweep, Tol
+from neuromorph.app.runner import run_single
 from neuromorph.network import LIF, Network
 
 DESCRIPTION = "LIF DC drive and F-I curve 100-400 pA (course neuron): chip vs reference, rates, rheobase, latency"

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from neuromorph.compare import Comparison, Sweep, Tol, run_single
+from neuromorph.app.protocol import Comparison, Sweep, Tol
+from neuromorph.app.runner import run_single
 from neuromorph.network import LIF, Network
 from reference.inputs import gaussian_white_noise
 

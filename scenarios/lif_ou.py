@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from neuromorph.compare import Comparison, Tol, run_single
+from neuromorph.app.protocol import Comparison, Tol
+from neuromorph.app.runner import run_single
 from neuromorph.network import LIF, Network
 from reference.inputs import ou_current
 

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from neuromorph.compare import Comparison, Tol, run_single
+from neuromorph.app.protocol import Comparison, Tol
+from neuromorph.app.runner import run_single
 from neuromorph.network import LIF, Network
 
 DESCRIPTION = "LIF sub-threshold current pulses 50-190 pA (course exercise 1): v RMSE chip vs reference, mV and LSB"

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from neuromorph.compare import Comparison, Tol, array_result, run_single
+from neuromorph.app.protocol import Comparison, Tol, array_result
+from neuromorph.app.runner import run_single
 from reference.fields import AmariParams, amari_grid, simulate_amari
 
 DESCRIPTION = "Amari neural-field bump, field step dt vs dt/10 (reference only)"

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from neuromorph.compare import Comparison, Tol, array_result, run_single
+from neuromorph.app.protocol import Comparison, Tol, array_result
+from neuromorph.app.runner import run_single
 from reference.rate import Transfer, simulate_rate_network, simulate_wta
 
 DESCRIPTION = "winner-take-all and random rate networks: exp-Euler 1 ms vs 0.01 ms (reference only)"

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from neuromorph.compare import Comparison, Tol, array_result, run_single
+from neuromorph.app.protocol import Comparison, Tol, array_result
+from neuromorph.app.runner import run_single
 from reference.synapses import TMParams, tm_step
 
 DESCRIPTION = "Tsodyks-Markram short-term depression at 5-80 Hz: step rule vs event-exact (reference only)"

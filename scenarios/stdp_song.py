@@ -57,7 +57,8 @@ from pathlib import Path
 
 import numpy as np
 
-from neuromorph.compare import Comparison, StdpWindow, Tol, run_single
+from neuromorph.app.protocol import Comparison, StdpWindow, Tol
+from neuromorph.app.runner import run_single
 from neuromorph.network import LIF, STDP, Network, PoissonSpikes, SpikeTimes
 
 DESCRIPTION = ("STDP window (21 pairs) and Song et al. 2000 weight competition (1,000 Poisson inputs): "

@@ -18,7 +18,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from neuromorph.compare import Comparison, Tol, run_single
+from neuromorph.app.protocol import Comparison, Tol
+from neuromorph.app.runner import run_single
 
 DESCRIPTION = "synfire chain of 10 LIF groups timed by axonal delays: chip vs reference, latency and Γ"
 

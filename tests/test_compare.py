@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from neuromorph import cli, compare
-from neuromorph.compare import (Comparison, Tol, band_power_rel_error, cv_isi_diff, fano, fi_metrics, judge,
-                                mean_gamma, mean_latency_shift, mean_van_rossum, rate_rel_error, subthreshold_mask,
-                                v_rmse, window_error)
+from neuromorph.app import cli, report, runner, scenarios
+from neuromorph.app.metrics import (band_power_rel_error, cv_isi_diff, evaluate, fano, fi_metrics, judge, mean_gamma,
+                                    mean_latency_shift, mean_van_rossum, rate_rel_error, subthreshold_mask, v_rmse,
+                                    window_error)
+from neuromorph.app.protocol import METRICS, Comparison, Tol
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -106,7 +107,8 @@ def _plastic_cmp(w0, window=None):
 def test_weight_metrics_see_learning_and_not_only_the_distribution():
     """weight_ks compares the final distributions; weight_change_ks / weight_drift_error the
     changes w_final - w_initial, so weights that never moved fail even when KS passes."""
-    from neuromorph.compare import array_result, pair_metrics
+    from neuromorph.app.metrics import pair_metrics
+    from neuromorph.app.protocol import array_result
 
     rng = np.random.default_rng(0)
     w0 = rng.uniform(0, 10e-12, 1000)
@@ -123,7 +125,8 @@ def test_weight_metrics_see_learning_and_not_only_the_distribution():
 
 
 def test_stdp_window_metric_skips_dt_zero_and_is_left_out_of_ks():
-    from neuromorph.compare import StdpWindow, array_result, pair_metrics
+    from neuromorph.app.metrics import pair_metrics
+    from neuromorph.app.protocol import StdpWindow, array_result
 
     w0 = np.full(3, 5e-12)
     win = StdpWindow(0, np.array([-0.01, 0.0, 0.01]), 5e-12)
@@ -153,7 +156,8 @@ def test_judge_senses():
 TINY = textwrap.dedent('''
     """tiny test scenario"""
     import numpy as np
-    from neuromorph.compare import Comparison, Sweep, Tol, run_single
+    from neuromorph.app.protocol import Comparison, Sweep, Tol
+    from neuromorph.app.runner import run_single
     from neuromorph.network import LIF, Network, PoissonSpikes
 
     DESCRIPTION = "tiny LIF comparison for the tests"
@@ -220,7 +224,7 @@ def test_report_files_exist_parse_and_embed_every_png(tiny, tmp_path, capsys):
 def test_all_goes_on_after_a_failing_scenario(tiny, tmp_path, monkeypatch, capsys):
     bad = tmp_path / "bad_cmp.py"
     bad.write_text(BAD)
-    monkeypatch.setattr(compare, "catalogue", lambda: {"bad_cmp": bad, "tiny_cmp": tiny})
+    monkeypatch.setattr(cli, "catalogue", lambda: {"bad_cmp": bad, "tiny_cmp": tiny})
     doc = tmp_path / "validation.md"
     doc.write_text("# Validation\n\n## Izhikevich on the chip\n\nkeep me\n")
     rc = cli.main(["compare", "--all", "--out", str(tmp_path / "all"), "--duration", "0.02",
@@ -230,13 +234,13 @@ def test_all_goes_on_after_a_failing_scenario(tiny, tmp_path, monkeypatch, capsy
     assert "Traceback" in out and "scenario exploded on purpose" in out
     assert (tmp_path / "all" / "tiny_cmp" / "report.html").exists()
     text = doc.read_text()
-    assert "keep me" in text and compare.VALIDATION_BEGIN in text and compare.VALIDATION_END in text
+    assert "keep me" in text and report.VALIDATION_BEGIN in text and report.VALIDATION_END in text
     assert "| bad_cmp |" in text and "ERROR" in text and "| tiny_cmp |" in text
     # a second run replaces only the text between the markers
     rc = cli.main(["compare", "--all", "--out", str(tmp_path / "all"), "--duration", "0.02", "--force",
                    "--validation-doc", str(doc)])
     text2 = doc.read_text()
-    assert text2.count(compare.VALIDATION_BEGIN) == 1 and text2.startswith("# Validation\n\n## Izhikevich on the chip")
+    assert text2.count(report.VALIDATION_BEGIN) == 1 and text2.startswith("# Validation\n\n## Izhikevich on the chip")
 
 
 def test_existing_output_folder_is_refused_without_force(tiny, tmp_path):
@@ -279,15 +283,15 @@ def test_list_marks_comparison_scenarios(monkeypatch, capsys):
 def test_every_catalogue_scenario_builds_its_comparison(monkeypatch):
     """Each catalogue entry returns a valid Comparison (built, not run: --all runs them)."""
     monkeypatch.chdir(ROOT)
-    cat = compare.catalogue()
+    cat = scenarios.catalogue()
     assert {"lif_dc_fi", "synfire_chain", "cuba_balanced"} <= set(cat)
     for name, path in cat.items():
-        mod = compare.load_module(path)
+        mod = scenarios.load(path)
         if name == "cuba_balanced":
             continue                                  # 4,000 neurons: built by test_catalogue_runs below
         c = mod.comparison(seed=1, duration=0.01)
-        assert isinstance(c, Comparison) and c.headline in compare.METRICS
-        assert c.chip == (compare.protocol_of(path) == "chip"), name
+        assert isinstance(c, Comparison) and c.headline in METRICS
+        assert c.chip == (scenarios.protocol_of(path) == "chip"), name
         if not c.chip:
             assert c.reason, f"{name}: a reference-only scenario says why"
 
@@ -295,8 +299,8 @@ def test_every_catalogue_scenario_builds_its_comparison(monkeypatch):
 @pytest.mark.parametrize("name", ["synfire_chain", "lif_dc_fi"])
 def test_catalogue_runs_tiny(name, tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
-    o = compare.compare_scenario(compare.catalogue()[name], tmp_path / name, seed=0,
-                                 duration=0.02 if name == "lif_dc_fi" else None, progress=False)
+    o = runner.compare_scenario(scenarios.catalogue()[name], tmp_path / name, seed=0,
+                                duration=0.02 if name == "lif_dc_fi" else None, progress=False)
     assert o.error is None and (tmp_path / name / "report.html").exists()
     if name == "synfire_chain":   # the chip and the hardware-ordered reference agree spike for spike
         assert o.split_verdict["quantization"] == "PASS"
@@ -308,10 +312,10 @@ def test_stdp_song_runs_on_the_chip_and_samples_the_window(monkeypatch):
     chip's window samples lie within the 1-W-LSB bound of the hardware-ordered reference's,
     no overflow (trace_sat included); the full 10-s figures are in docs/validation.md."""
     monkeypatch.chdir(ROOT)
-    mod = compare.load_module(compare.catalogue()["stdp_song"])
+    mod = scenarios.load("stdp_song")
     cmp = mod.comparison(seed=0, duration=0.2)
     assert cmp.chip and cmp.headroom == mod.HEADROOM and cmp.window.projection == mod.WINDOW
-    results, _, program = compare.run_backends(cmp, progress=False)
+    results, _, program = runner.run_backends(cmp, progress=False)
     k_post = cmp.params["window_post_step"]
     for backend, res in results.items():
         trains = res.spikes.trains("window")
@@ -322,9 +326,9 @@ def test_stdp_song_runs_on_the_chip_and_samples_the_window(monkeypatch):
     dw_hw = w_hw - 5e-12
     nz = np.abs(cmp.window.dt_s) > 0
     assert np.all(np.sign(dw_hw[nz]) == np.sign(cmp.window.dt_s[nz]))      # depression before, potentiation after
-    lsb = program.learn["w_scale"][mod.WINDOW]
+    lsb = program.host.w_scale[mod.WINDOW]
     assert np.max(np.abs(w_chip - w_hw)) <= 1.05 * lsb                     # w0 rounding + ΔW rounding
-    ev = compare.evaluate(cmp, results)
+    ev = evaluate(cmp, results)
     q = ev.metrics["quantization"]
     assert q["window_error"] < 0.035 and q["overflows"] == 0
     assert results["chip"].counters["syn_updates"].sum() > 0

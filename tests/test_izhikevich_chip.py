@@ -9,27 +9,16 @@ with the P = 16 coefficients loses them as well. That is why the default is P = 
 (see docs/validation.md, "Izhikevich on the chip").
 """
 
-import importlib.util
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from neuromorph.app.scenarios import load
 from reference.izhikevich_checks import check
 from reference.izhikevich_presets import PRESETS
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scenarios" / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-ic = _load("izhikevich_chip")
+ic = load("izhikevich_chip")
 
 # presets whose property is lost at P = 16 (coefficient quantization of k2)
 KNIFE_EDGE = ("spike_latency", "rebound_spike", "rebound_burst", "bistability")
@@ -75,7 +64,7 @@ def test_at_16_coefficient_bits_the_coefficients_dominate_the_error():
 
 
 def test_smallest_width_is_visibly_worse():
-    sweep = _load("izhikevich_precision_sweep")
+    sweep = load("izhikevich_precision_sweep")
     res = sweep.sweep(F_values=(2, ic.LOIHI.core.izh_frac_bits), P_values=())
     lo, hi = res["F"][2]["summary"], res["F"][ic.LOIHI.core.izh_frac_bits]["summary"]
     assert lo["n_pass"] <= hi["n_pass"] - 10, (lo, hi)

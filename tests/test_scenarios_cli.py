@@ -1,20 +1,13 @@
 """The chip scenarios run end to end and say what the docs promise; the CLI finds and runs them."""
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
-from neuromorph import cli
+from neuromorph.app import cli
+from neuromorph.app.scenarios import load
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def load(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scenarios" / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def test_lif_dc_scenario(tmp_path):

@@ -56,7 +56,7 @@ import time
 from pathlib import Path
 
 if __name__ == "__main__" and sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
-    sys.path.pop(0)        # run as a script: do not let neuromorph/*.py shadow top-level modules
+    sys.path.pop(0)        # run as a script: do not let neuromorph/app/*.py shadow top-level modules
 
 import numpy as np
 
@@ -202,13 +202,13 @@ def chip_cuba_program(spec: dict, headroom: float = DEFAULT_HEADROOM, chip=None)
 
 def _chip1k_program(seed: int = 0):
     """The network of scenarios/bench_chip.py (loaded from the scenario so the two never drift)."""
-    from neuromorph import cli
+    from neuromorph.app.scenarios import known_scenarios, load
     from neuromorph.compiler import compile_network
 
-    known = cli.known_scenarios()
+    known = known_scenarios()
     if "bench_chip" not in known:
         raise FileNotFoundError("scenarios/bench_chip.py not found (run from the repository root)")
-    mod = cli.load(known["bench_chip"])
+    mod = load(known["bench_chip"])
     t0 = time.perf_counter()
     net = mod.build(seed)
     t1 = time.perf_counter()
@@ -217,29 +217,11 @@ def _chip1k_program(seed: int = 0):
     return program, dict(build_s=t1 - t0, compile_s=t2 - t1)
 
 
-def out_degree_of(program) -> np.ndarray:
-    """Synapses per global id (from the CSR tables)."""
-    seg_first = program.seg_ptr[program.axon_ptr[:-1]]
-    seg_last = program.seg_ptr[program.axon_ptr[1:]]
-    return (seg_last - seg_first).astype(np.int64)
+def _overflow_kinds() -> tuple[str, ...]:
+    """The chip's wrap and saturation counters (imported here: this module's top level is numpy only)."""
+    from neuromorph.tables import OVERFLOW_KINDS  # counter names: single definition
 
-
-def program_memory(program, sim) -> dict:
-    """Bytes of the compiled tables and of the simulator's state and scratch arrays."""
-    tables = program.table_bytes()
-    regs = sum(a.nbytes for a in (program.is_src, program.core_of, program.fu, program.fv, program.vth_eff,
-                                  program.bias, program.ref_steps, program.reset_u, program.reset_sub,
-                                  program.n_dest))
-    state = sum(getattr(sim, k).nbytes for k in ("u", "v", "ref", "ring"))
-    n_syn = max(program.n_synapses, 1)
-    n_neu = int(program.neurons_per_core.sum()) or program.n
-    return dict(table_bytes=int(tables), bytes_per_synapse=tables / n_syn,
-                synapse_payload_bytes=int(program.syn_tgt.nbytes + program.syn_w.nbytes + program.syn_d.nbytes),
-                index_bytes=int(tables - program.syn_tgt.nbytes - program.syn_w.nbytes - program.syn_d.nbytes),
-                n_segments=int(program.seg_proj.size),
-                neuron_register_bytes=int(regs), state_bytes=int(state),
-                bytes_per_neuron=(regs + state) / max(program.n, 1),
-                hardware_bits_per_synapse=program.chip.core.bits_per_synapse, n_counted_neurons=n_neu)
+    return OVERFLOW_KINDS
 
 
 def _sim_threads_supported() -> bool:
@@ -283,7 +265,7 @@ def measure_chip(program, timings: dict, steps: int, repeats: int, duration: flo
     st = spike_stats(neuron_steps, neuron_ids, program.n, dur, outdeg)
     st["rate_hz"] = float(neuron_ids.size / max(n_neu, 1) / dur)
     expected_events = int(np.dot(np.bincount(sp.ids, minlength=program.n), outdeg))
-    overflow = {k: ctr[k] for k in ("u_wrap", "v_sat", "acc_sat", "u_sat", "prod_sat")}
+    overflow = {k: ctr[k] for k in _overflow_kinds()}
     res = dict(simulator="neuromorph", neurons=n_neu, sources=int(is_src.sum()), synapses=program.n_synapses,
                cores=program.n_cores, chip=program.chip.name, steps=steps, dt=program.dt, **timings,
                first_call_s=first, loop_s=best, loop_all_s=loops, repeats=repeats,
@@ -296,6 +278,74 @@ def measure_chip(program, timings: dict, steps: int, repeats: int, duration: flo
                ns_per_neuron_update=best / max(ctr["neuron_updates"], 1) * 1e9,
                ring_slots=int(program.D), threads=threads, **program_memory(program, sim))
     return res
+
+
+# --------------------------------------------------------------------------------------
+# Reading the compiled Program's tables
+# --------------------------------------------------------------------------------------
+# The functions below read Program fields and the kernels' routing code directly
+# (out_degree_of, program_memory, _route_replay); when Program's layout changes, they are
+# what needs adapting. Elsewhere the suite reads only program.n, .dt, .D, .n_cores,
+# .n_synapses, .neurons_per_core, .is_src, .chip, .report (measure_chip, _quant_summary) and,
+# for STDP, .registers and .learn (stdp_bench).
+def out_degree_of(program) -> np.ndarray:
+    """Synapses per global id (from the CSR tables)."""
+    seg_first = program.seg_ptr[program.axon_ptr[:-1]]
+    seg_last = program.seg_ptr[program.axon_ptr[1:]]
+    return (seg_last - seg_first).astype(np.int64)
+
+
+def program_memory(program, sim) -> dict:
+    """Bytes of the compiled tables and of the simulator's state and scratch arrays."""
+    tables = program.table_bytes()
+    regs = sum(a.nbytes for a in (program.is_src, program.core_of, program.fu, program.fv, program.vth_eff,
+                                  program.bias, program.ref_steps, program.reset_u, program.reset_sub,
+                                  program.n_dest))
+    state = sum(getattr(sim, k).nbytes for k in ("u", "v", "ref", "ring"))
+    n_syn = max(program.n_synapses, 1)
+    n_neu = int(program.neurons_per_core.sum()) or program.n
+    return dict(table_bytes=int(tables), bytes_per_synapse=tables / n_syn,
+                synapse_payload_bytes=int(program.syn_tgt.nbytes + program.syn_w.nbytes + program.syn_d.nbytes),
+                index_bytes=int(tables - program.syn_tgt.nbytes - program.syn_w.nbytes - program.syn_d.nbytes),
+                n_segments=int(program.seg_proj.size),
+                neuron_register_bytes=int(regs), state_bytes=int(state),
+                bytes_per_neuron=(regs + state) / max(program.n, 1),
+                hardware_bits_per_synapse=program.chip.core.bits_per_synapse, n_counted_neurons=n_neu)
+
+
+def _route_replay(key: str, spec_path: str | None, steps: int, reps: int) -> dict | None:
+    """Synaptic delivery alone: run the benchmark once, then time phase 3 (``kernels.route_replay``,
+    the chip's own routing code and tables) over the recorded spike log, best of ``reps``."""
+    if key.startswith("cuba") and spec_path:
+        program = chip_cuba_program(load_spec(spec_path))[0]
+    elif key == "chip1k":
+        program = _chip1k_program()[0]
+    else:
+        return None
+    from neuromorph import kernels
+    from neuromorph.simulator import Simulator
+
+    sim = Simulator(program, strict=False)
+    sim.run(steps)
+    log = sim.spikes
+    step_ptr = np.searchsorted(log.steps, np.arange(steps + 1)).astype(np.int64)
+    spk_id = log.ids.astype(np.int64)
+    p = program
+    ring = np.zeros(p.D * p.n, np.int64)
+    counters = np.zeros_like(sim.counters)
+    args = (step_ptr, spk_id, p.n, p.D, p.axon_ptr, p.seg_ptr, p.seg_proj, p.seg_core, p.proj_wexp, p.proj_wkind,
+            p.syn_tgt, sim.syn_w, p.syn_d, ring, counters, sim._prefetch)
+    kernels.route_replay(*args)
+    best = math.inf
+    for _ in range(reps):
+        counters[:] = 0
+        a = time.perf_counter()
+        kernels.route_replay(*args)
+        best = min(best, time.perf_counter() - a)
+    events = int(counters[:, kernels.SYN_EVENTS].sum())
+    segs = int(np.sum(p.axon_ptr[spk_id + 1] - p.axon_ptr[spk_id]))
+    return dict(route_s=best, events=events, events_per_s=events / best, segments=segs,
+                synapses_per_segment=events / max(segs, 1), prefetch=bool(sim._prefetch))
 
 
 # --------------------------------------------------------------------------------------
@@ -421,7 +471,7 @@ def stdp_bench(duration: float, seed: int = 0, repeats: int = 3, headroom: float
     res = sim.result()
     n_in_spk, n_post = int(res.spikes.counts("in").sum()), int(res.spikes.counts("post").sum())
     wc = np.asarray(res.weights[0], float)
-    overflow = {k: ctr.get(k, 0) for k in ("u_wrap", "v_sat", "acc_sat", "u_sat", "prod_sat", "trace_sat")}
+    overflow = {k: ctr.get(k, 0) for k in _overflow_kinds()}
     chip = dict(simulator="neuromorph", compile_s=compile_s, first_call_s=first, loop_s=best, loop_all_s=loops,
                 repeats=len(loops), steps_per_s=steps / best, syn_events=ctr["syn_events"],
                 syn_events_per_s=ctr["syn_events"] / best, syn_updates=ctr["syn_updates"],
@@ -642,7 +692,7 @@ def _self_cmd(python: str) -> list[str]:
 
 def _env(extra: dict | None = None) -> dict:
     env = dict(os.environ)
-    root = str(Path(__file__).resolve().parents[1])
+    root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.setdefault("PYNEST_QUIET", "1")
     env.update(extra or {})
@@ -766,7 +816,7 @@ def _machine() -> dict:
         pass
     info["numpy"] = np.__version__
     try:
-        root = Path(__file__).resolve().parents[1]
+        root = Path(__file__).resolve().parents[2]
         info["git"] = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
                                      text=True).stdout.strip()
         info["git_dirty_kernels"] = bool(subprocess.run(
@@ -1147,41 +1197,6 @@ def _worker_main(argv: list[str]) -> int:
         raise SystemExit(f"unknown worker {kind!r}")
     print("BENCH_JSON " + json.dumps(res, default=_jsonable))
     return 0
-
-
-def _route_replay(key: str, spec_path: str | None, steps: int, reps: int) -> dict | None:
-    """Synaptic delivery alone: run the benchmark once, then time phase 3 (``kernels.route_replay``,
-    the chip's own routing code and tables) over the recorded spike log, best of ``reps``."""
-    if key.startswith("cuba") and spec_path:
-        program = chip_cuba_program(load_spec(spec_path))[0]
-    elif key == "chip1k":
-        program = _chip1k_program()[0]
-    else:
-        return None
-    from neuromorph import kernels
-    from neuromorph.simulator import Simulator
-
-    sim = Simulator(program, strict=False)
-    sim.run(steps)
-    log = sim.spikes
-    step_ptr = np.searchsorted(log.steps, np.arange(steps + 1)).astype(np.int64)
-    spk_id = log.ids.astype(np.int64)
-    p = program
-    ring = np.zeros(p.D * p.n, np.int64)
-    counters = np.zeros_like(sim.counters)
-    args = (step_ptr, spk_id, p.n, p.D, p.axon_ptr, p.seg_ptr, p.seg_proj, p.seg_core, p.proj_wexp, p.proj_wkind,
-            p.syn_tgt, sim.syn_w, p.syn_d, ring, counters, sim._prefetch)
-    kernels.route_replay(*args)
-    best = math.inf
-    for _ in range(reps):
-        counters[:] = 0
-        a = time.perf_counter()
-        kernels.route_replay(*args)
-        best = min(best, time.perf_counter() - a)
-    events = int(counters[:, kernels.SYN_EVENTS].sum())
-    segs = int(np.sum(p.axon_ptr[spk_id + 1] - p.axon_ptr[spk_id]))
-    return dict(route_s=best, events=events, events_per_s=events / best, segments=segs,
-                synapses_per_segment=events / max(segs, 1), prefetch=bool(sim._prefetch))
 
 
 def build_parser(ap: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:

@@ -1,68 +1,25 @@
-"""Command line: ``neuromorph list | run SCENARIO | compare SCENARIO|--all``.
+"""Command line: ``neuromorph list | run SCENARIO | compare SCENARIO|--all | bench``.
 
-A SCENARIO is a path to a script or the name of one in ``scenarios/`` (looked up in the
-current directory's ``scenarios/`` and next to the installed package). A scenario script
-defines ``DESCRIPTION`` and ``main(out_dir, seed) -> dict``.
+A SCENARIO is a path to a script or the name of one in ``scenarios/`` (see
+:mod:`neuromorph.app.scenarios`). A scenario script defines ``DESCRIPTION`` and
+``main(out_dir, seed) -> dict``; ``compare`` needs ``comparison(seed, duration)`` too
+(docs/compare.md); ``bench`` is :mod:`neuromorph.app.bench` (docs/performance.md).
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
-import importlib.util
+import platform
 import sys
 import time
 from pathlib import Path
 
+from neuromorph.hardware import PRESETS
 
-def scenario_dirs() -> list[Path]:
-    here = Path.cwd() / "scenarios"
-    pkg = Path(__file__).resolve().parents[1] / "scenarios"
-    return [d for d in dict.fromkeys([here, pkg]) if d.is_dir()]
-
-
-def describe(path: Path) -> str:
-    """A scenario's DESCRIPTION, read without importing it."""
-    try:
-        tree = ast.parse(path.read_text())
-    except (OSError, SyntaxError) as e:
-        return f"(unreadable: {e})"
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "DESCRIPTION" for t in node.targets):
-            if isinstance(node.value, ast.Constant):
-                return str(node.value.value)
-    return "(no DESCRIPTION)"
-
-
-def known_scenarios() -> dict[str, Path]:
-    found: dict[str, Path] = {}
-    for d in scenario_dirs():
-        for p in sorted(d.glob("*.py")):
-            if not p.name.startswith("_"):
-                found.setdefault(p.stem, p)
-    return found
-
-
-def resolve(scenario: str) -> Path:
-    p = Path(scenario)
-    if p.suffix == ".py" and p.is_file():
-        return p.resolve()
-    known = known_scenarios()
-    name = p.stem if p.suffix == ".py" else scenario
-    if name in known:
-        return known[name]
-    listing = ", ".join(sorted(known)) or "(none found: run from the repository root)"
-    raise SystemExit(f"neuromorph: unknown scenario {scenario!r}. Known scenarios: {listing}")
-
-
-def load(path: Path):
-    spec = importlib.util.spec_from_file_location(f"neuromorph_scenario_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    if not callable(getattr(module, "main", None)):
-        raise SystemExit(f"neuromorph: {path} has no main(out_dir, seed) function")
-    return module
+from . import bench
+from .report import summary_line, table, write_validation_table
+from .runner import OutputExists, compare_many, compare_scenario
+from .scenarios import catalogue, describe, known_scenarios, load, protocol_of, resolve
 
 
 def cmd_list(args) -> int:
@@ -70,8 +27,6 @@ def cmd_list(args) -> int:
     if not known:
         print("no scenarios found (run from the repository root, which holds scenarios/)")
         return 1
-    from .compare import protocol_of
-
     width = max(map(len, known))
     for name, path in known.items():
         tag = {"chip": "[chip]", "ref-only": "[ref-only]"}.get(protocol_of(path), "")
@@ -85,15 +40,96 @@ def cmd_run(args) -> int:
     path = resolve(args.scenario)
     out = Path(args.out) if args.out else Path("out") / path.stem
     module = load(path)
+    if not callable(getattr(module, "main", None)):
+        raise SystemExit(f"neuromorph: {path} has no main(out_dir, seed) function")
     t0 = time.perf_counter()
     module.main(out_dir=out, seed=args.seed)
     print(f"[{path.stem}] done in {time.perf_counter() - t0:.2f} s; outputs in {out}/")
     return 0
 
 
-def cmd_bench(args) -> int:
-    from . import bench
+def add_compare_parser(sub) -> None:
+    """Add the ``compare`` subcommand to ``neuromorph``'s subparsers."""
+    p = sub.add_parser(
+        "compare", help="chip vs hardware-ordered vs continuous reference: metrics, plots, report",
+        description="Run a scenario on the continuous reference, the hardware-ordered reference and the chip; "
+                    "write metrics.json, config.json, report.md, report.html and PNGs. See docs/compare.md.")
+    p.add_argument("scenario", nargs="*", help="scenario name(s) (see `neuromorph list`: [chip]/[ref-only]) or "
+                                               "path(s) to scripts")
+    p.add_argument("--all", action="store_true", help="every scenario with a comparison; print the table and "
+                                                      "write it to --validation-doc")
+    p.add_argument("--out", help="output folder (default out/compare/<scenario>; with several scenarios or --all "
+                                 "the parent folder, default out/compare)")
+    p.add_argument("--seed", type=int, default=0, help="seed for every random source (default 0)")
+    p.add_argument("--duration", type=float, help="simulated seconds (default: the scenario's own)")
+    p.add_argument("--preset", help="chip preset (default: the scenario's, usually loihi)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing output folder")
+    p.add_argument("--validation-doc", default="docs/validation.md",
+                   help="where --all writes its table (default docs/validation.md; 'none' to skip)")
+    p.set_defaults(func=cmd_compare)
 
+
+def cmd_compare(args) -> int:
+    if args.preset is not None and args.preset not in PRESETS:
+        raise SystemExit(f"neuromorph: unknown chip preset {args.preset!r}; known: {', '.join(sorted(PRESETS))}")
+    if args.duration is not None and not args.duration > 0:
+        raise SystemExit(f"neuromorph: --duration must be > 0 (got {args.duration})")
+    argv = list(sys.argv)
+    if args.all:
+        if args.scenario:
+            raise SystemExit("neuromorph: give scenario names or --all, not both")
+        items = catalogue()
+        if not items:
+            raise SystemExit("neuromorph: no comparison scenarios found (run from the repository root)")
+        others = sorted(set(known_scenarios()) - set(items))
+        print(f"comparing {len(items)} scenarios: {', '.join(items)}")
+        if others:
+            print(f"(run-only scenarios, no comparison(): {', '.join(others)})")
+    else:
+        if not args.scenario:
+            raise SystemExit("neuromorph compare: give a SCENARIO (name or path) or --all; comparison scenarios: "
+                             + ", ".join(sorted(catalogue())))
+        items = {}
+        for s in args.scenario:
+            path = resolve(s)
+            if protocol_of(path) is None:
+                raise SystemExit(f"neuromorph: scenario {path.stem!r} has no comparison() (it is run-only: "
+                                 f"`neuromorph run {path.stem}`). Comparison scenarios: "
+                                 + ", ".join(sorted(catalogue())))
+            items[path.stem] = path
+    t0 = time.perf_counter()
+    if len(items) == 1 and not args.all:
+        name, path = next(iter(items.items()))
+        out = Path(args.out) if args.out else Path("out") / "compare" / name
+        try:
+            o = compare_scenario(path, out, args.seed, args.duration, args.preset, args.force, argv=argv)
+        except OutputExists as e:
+            raise SystemExit(f"neuromorph: {e}") from None
+        print(f"[{name}] {summary_line(o)}")
+        print(f"[{name}] done in {o.wall_s:.1f} s; report: {out / 'report.html'}")
+        return 0 if all(v not in ("FAIL",) for v in o.split_verdict.values()) else 2
+    root = Path(args.out) if args.out else Path("out") / "compare"
+    outcomes = compare_many(items, root, args.seed, args.duration, args.preset, args.force, argv=argv)
+    wall = time.perf_counter() - t0
+    tbl = table(outcomes)
+    print()
+    print(tbl)
+    print(f"\n{len(outcomes)} scenarios in {wall:.1f} s; "
+          f"{sum(o.error is not None for o in outcomes)} errors")
+    if args.all and args.validation_doc.lower() != "none":
+        header = (f"Measured by `neuromorph compare --all` (seed {args.seed}, "
+                  f"{'default durations' if args.duration is None else f'duration {args.duration:g} s'}, "
+                  f"preset {'per scenario' if args.preset is None else args.preset}) on {platform.node() or 'host'} "
+                  f"({time.strftime('%Y-%m-%d')}), {len(outcomes)} scenarios in {wall:.0f} s wall. "
+                  f"Headline metric per scenario; PASS/FAIL is over every metric the scenario judges "
+                  f"(see each `out/compare/<scenario>/report.html`).")
+        write_validation_table(Path(args.validation_doc), tbl, header)
+        print(f"table written to {args.validation_doc}")
+    return 1 if any(o.error for o in outcomes) else (
+        2 if any("FAIL" in o.split_verdict.values() for o in outcomes) else 0)
+
+
+def cmd_bench(args) -> int:
     return bench.main(args)
 
 
@@ -107,14 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default out/<scenario>)")
     p.add_argument("--seed", type=int, default=0, help="seed for every random source (default 0)")
     p.set_defaults(func=cmd_run)
-    from .compare import add_parser as add_compare_parser
-
     add_compare_parser(sub)
     p = sub.add_parser("bench", help="benchmark suite (CUBA 4k/16k/64k, 1k chip, STDP, latency, bare scatter)",
                        description="Benchmark suite of issue 7; --compare adds Brian2 and NEST (docs/performance.md).")
-    from .bench import build_parser as add_bench_arguments
-
-    add_bench_arguments(p)
+    bench.build_parser(p)
     p.set_defaults(func=cmd_bench)
     return ap
 

@@ -1,19 +1,9 @@
 """The two analysis scenarios run end to end; their headline numbers meet the closed forms."""
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def load(name):
-    spec = importlib.util.spec_from_file_location(f"scenario_{name}", ROOT / "scenarios" / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+from neuromorph.app.scenarios import load
 
 
 def test_course_exercise(tmp_path):

@@ -18,17 +18,14 @@ Rate normalisation (Song Fig. 2c): with STDP the output rate falls from the high
 start to ~10-15 Hz, far below the frozen-weight rate and the balanced rate.
 """
 
-import importlib.util
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SPEC = importlib.util.spec_from_file_location("song_stdp", ROOT / "scenarios" / "song_stdp.py")
-song = importlib.util.module_from_spec(SPEC)
-SPEC.loader.exec_module(song)
+from neuromorph.app.scenarios import load
+
+song = load("song_stdp")
 
 A_REL = 0.015
 DURATION = 400.0
