@@ -19,6 +19,7 @@ import numpy as np
 from neuromorph.compiler import compile_network
 from neuromorph.network import LIFRegisters, Network, PoissonSpikes
 from neuromorph.simulator import Simulator
+from neuromorph.tables import OVERFLOW_KINDS
 
 DESCRIPTION = "chip speed: 1,000 LIF x 1,000 inputs at 5 %/step, 10 % dense, 1,000 steps (steps/s, events/s)"
 
@@ -58,7 +59,7 @@ def main(out_dir: str | Path = "out/bench_chip", seed: int = 0, steps: int = 100
         "neurons": 1000, "inputs": 1000, "synapses": program.n_synapses, "cores": program.n_cores,
         "steps": steps, "build_s": t1 - t0, "compile_s": t2 - t1, "first_call_s": t3 - t2,
         "loop_s": best, "steps_per_s": steps / best, "syn_events": events, "syn_events_per_s": events / best,
-        "spikes": spikes, "lif_spikes_per_neuron_step": lif_spikes / (1000 * steps), "overflows": int(sum(sim.counter_table()[k].sum() for k in ("u_wrap", "v_sat", "acc_sat"))),
+        "spikes": spikes, "lif_spikes_per_neuron_step": lif_spikes / (1000 * steps), "overflows": int(sum(sim.counter_table()[k].sum() for k in OVERFLOW_KINDS)),
         "table_bytes_per_synapse": program.table_bytes() / program.n_synapses,
     }
     print(f"chip benchmark: {res['synapses']} synapses on {res['cores']} cores, {steps} steps")
