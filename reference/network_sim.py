@@ -44,22 +44,26 @@ Physical ``LIF`` (``x = V - v_reset``, ``θ = v_th - v_reset``, ``α_V = e^{-dt/
 
 This is docs/hardware-model.md §2 with §7's register mapping undone term by term: the
 chip's ``u`` is ``(1-α_V) I / (g_L s_v)``, its bias ``(1-α_V)(I_bias + g_L(E_L -
-v_reset))/(g_L s_v)``, ``fu/2^12 → α_I``, ``fv/2^12 → α_V``, ``vth<<6 → θ/s_v``, weights
-``(1-α_V) w/(g_L s_v)``. ``u`` is recorded as ``I`` (A), ``v`` as ``x + v_reset`` (V).
+v_reset))/(g_L s_v)``, ``fu/2^decay_bits → α_I``, ``fv/2^decay_bits → α_V``,
+``vth << vth_shift → θ/s_v``, weights ``(1-α_V) w/(g_L s_v)``. ``u`` is recorded as ``I``
+(A), ``v`` as ``x + v_reset`` (V). The physical rule uses the ideal factors, so it does not
+depend on the chip.
 
 ``LIFRegisters`` (with ``ProjectionRegisters``; hardware mode only) run the same rule
-on the register *values* as exact reals (recorded in LSBs), the loihi preset's shifts (6, 6) and
-``du_offset = 1``::
+on the register *values* as exact reals (recorded in LSBs), with the widths and shifts of
+``chip.core`` (``simulate(..., chip=...)``, default the loihi preset: ``D = decay_bits = 12``,
+``du_offset = 1``, ``input_shift = vth_shift = 6``)::
 
-    u' = u (1 - (du+1)/4096) + 64 a,      a = Σ weight_mant · 2**weight_exp
-    ref > 0: ref -= 1 (v frozen)  else  v' = v (1 - dv/4096) + u' + bias_mant · 2**bias_exp
-    v' > 64 vth: spike; v' = 0 ('zero') or v' - 64 vth ('subtract'); u' = 0 if reset_u;
-    ref = refractory_steps
+    u' = u (1 - (du + du_offset)/2**D) + 2**input_shift · a,      a = Σ weight_mant · 2**weight_exp
+    ref > 0: ref -= 1 (v frozen)  else  v' = v (1 - dv/2**D) + u' + bias_mant · 2**bias_exp
+    v' > vth · 2**vth_shift: spike; v' = 0 ('zero') or v' - vth · 2**vth_shift ('subtract');
+    u' = 0 if reset_u; ref = refractory_steps
 
 with no trunc0, no wrap of ``u``, no saturation of ``v`` or the accumulator, and the
-weight mantissas taken as given (the chip's 8-bit clip and LSB truncation are
+weight mantissas taken as given (the chip's weight clip and LSB truncation are
 quantization and are *not* applied). Recorded ``u``/``v`` are in register LSBs. The
-difference from the chip is then exactly its rounding/wrapping.
+difference from a chip with the same ``ChipSpec`` is then exactly its rounding/wrapping;
+a register-level network compared with a non-loihi chip must pass that chip here.
 
 ``Izhikevich`` (own units: v in mV, t in ms, I dimensionless): Izhikevich's Euler scheme
 at ``dt_ms = 1000 dt``, v first, then u with the new v::
@@ -132,6 +136,7 @@ import time
 import numpy as np
 
 from neuromorph.errors import ParameterError
+from neuromorph.hardware import LOIHI, ChipSpec
 from neuromorph.network import (
     LIF, STDP, Izhikevich, LIFRegisters, Network, PoissonSpikes, Projection, ProjectionRegisters,
     RegularSpikes, RunResult, SpikeLog, SpikeTimes, Traces,
@@ -143,10 +148,6 @@ MODES = ("hardware", "continuous")
 DEFAULT_IZH_SUBSTEP = 10e-6  # s: default largest Izhikevich RK4 sub-step in continuous mode
 
 _SOURCES = (SpikeTimes, RegularSpikes, PoissonSpikes)
-_INPUT_SHIFT = 6  # loihi preset: synaptic input aligned as a << 6
-_VTH_SHIFT = 6  # loihi preset: threshold compared as vth << 6
-_DU_OFFSET = 1  # loihi preset: fu = 4096 - (du + 1)
-_UNITY = 4096.0
 
 
 def _int_arg(name: str, value, minimum: int, context: str) -> int:
@@ -166,7 +167,10 @@ class _Plan:
     """Flat float64/int64 arrays describing the network for the kernels."""
 
 
-def _build_neurons(net: Network, mode: str, plan: _Plan) -> None:
+def _build_neurons(net: Network, mode: str, chip: ChipSpec, plan: _Plan) -> None:
+    """Per-neuron factors; register-level populations read their widths and shifts from ``chip.core``."""
+    core = chip.core
+    unity = float(core.decay_unity)
     N = net.n_neurons
     dt = net.dt
     f = lambda v=0.0: np.full(N, v, dtype=float)  # noqa: E731
@@ -224,13 +228,13 @@ def _build_neurons(net: Network, mode: str, plan: _Plan) -> None:
                                      "(LIFRegisters runs in mode 'hardware' only)",
                                      ctx)
             plan.kind[sl] = 1
-            plan.aI[sl] = 1.0 - (m.du + _DU_OFFSET) / _UNITY
-            plan.kA[sl] = float(2 ** _INPUT_SHIFT)
-            plan.aV[sl] = 1.0 - m.dv / _UNITY
+            plan.aI[sl] = 1.0 - (m.du + core.du_offset) / unity
+            plan.kA[sl] = float(1 << core.input_shift)
+            plan.aV[sl] = 1.0 - m.dv / unity
             plan.kI[sl] = 1.0
             plan.k_inj[sl] = 1.0  # injected v-LSB per step, added like the bias
             plan.b[sl] = _per_neuron(m.bias_mant, pop.size) * np.exp2(_per_neuron(m.bias_exp, pop.size))
-            plan.theta[sl] = float(m.vth) * 2 ** _VTH_SHIFT
+            plan.theta[sl] = float(int(m.vth) << core.vth_shift)
             plan.ref_steps[sl] = int(m.refractory_steps)
             plan.subtract[sl] = m.reset_mode == "subtract"
             plan.reset_u[sl] = bool(m.reset_u)
@@ -435,7 +439,7 @@ def _build_probes(net: Network) -> np.ndarray:
 # public entry point
 # --------------------------------------------------------------------------------------
 def simulate(network: Network, n_steps: int, mode: str = "hardware", substeps: int | None = None,
-             record_every: int = 1) -> RunResult:
+             record_every: int = 1, chip: ChipSpec = LOIHI) -> RunResult:
     """Run ``network`` for ``n_steps`` steps of ``network.dt`` in float64.
 
     Parameters
@@ -453,6 +457,10 @@ def simulate(network: Network, n_steps: int, mode: str = "hardware", substeps: i
         None or 1 in hardware mode.
     record_every : int >= 1
         Record probed state at the end of every ``record_every``-th step.
+    chip : neuromorph.hardware.ChipSpec
+        The chip whose widths interpret ``LIFRegisters`` populations (decay unity
+        ``2**decay_bits``, ``du_offset``, ``input_shift``, ``vth_shift``); pass the chip the
+        network is compared with. Physical models (``LIF``, ``Izhikevich``) do not depend on it.
 
     Returns
     -------
@@ -465,6 +473,8 @@ def simulate(network: Network, n_steps: int, mode: str = "hardware", substeps: i
         raise ParameterError("network", type(network).__name__, "a neuromorph.network.Network", "simulate")
     if mode not in MODES:
         raise ParameterError("mode", mode, "'hardware' or 'continuous'", "simulate")
+    if not isinstance(chip, ChipSpec):
+        raise ParameterError("chip", type(chip).__name__, "a neuromorph.hardware.ChipSpec", "simulate")
     n_steps = _int_arg("n_steps", n_steps, 1, "simulate")
     record_every = _int_arg("record_every", record_every, 1, "simulate")
     dt = network.dt
@@ -480,7 +490,7 @@ def simulate(network: Network, n_steps: int, mode: str = "hardware", substeps: i
             eff_substeps = _int_arg("substeps", substeps, 1, "simulate")
 
     plan = _Plan()
-    _build_neurons(network, mode, plan)
+    _build_neurons(network, mode, chip, plan)
     _build_synapses(network, mode, plan)
     pl = _plastic_tables(network, plan)
     src_ptr, src_gid = _build_sources(network, n_steps)
