@@ -1,11 +1,9 @@
 """Compiler: quantization formulas (docs/hardware-model.md §7), weight preparation, placement, named errors."""
 
-import math
-
 import numpy as np
 import pytest
 
-from neuromorph.compiler import compile_network, prepare_weights
+from neuromorph.compiler import compile_network, prepare_weights, quantize
 from neuromorph.errors import CapacityError, CompileError, ParameterError
 from neuromorph.hardware import LOIHI
 from neuromorph.network import LIF, STDP, Izhikevich, LIFRegisters, Network, PoissonSpikes
@@ -15,16 +13,20 @@ def test_lif_registers_follow_the_documented_formulas():
     dt, m = 1e-4, LIF(tau_m=10e-3, tau_syn=5e-3, I_bias=300e-12, t_ref=2e-3)
     net = Network(dt=dt)
     net.add_population("n", 3, m)
-    prog = compile_network(net)
-    r = prog.registers.populations["n"].model
-    assert r.dv == round(4096 * (1 - math.exp(-dt / 10e-3)))                  # 41
-    assert r.du == 4096 - 1 - round(4096 * math.exp(-dt / 5e-3))              # 80
-    assert r.vth == (2**23 - 1) // (64 * 4)                                   # headroom 4
-    s_v = (m.v_th - m.v_reset) / (r.vth * 64)
-    want = r.dv / 4096 * 300e-12 / (m.g_L * s_v)
-    assert abs((r.bias_mant << r.bias_exp) - want) <= 2 ** r.bias_exp / 2
-    assert r.refractory_steps == 20
-    rows = {p["name"]: p for p in prog.report.parameters}
+    reg, _, report = quantize(net)              # pass 1 of compile_network: physical -> registers
+    r = reg.populations["n"].model
+    # hand-computed from docs/hardware-model.md §7 (loihi preset: 2^12 = 4096, du_offset 1, shift 6):
+    # dv = round(4096 (1 - e^-0.01)) = round(4096 * 0.00995017) = round(40.756) = 41
+    # du = 4096 - 1 - round(4096 e^-0.02) = 4095 - round(4096 * 0.98019867) = 4095 - round(4014.89) = 80
+    # vth = floor((2^23 - 1) / (2^6 * headroom 4)) = floor(8388607 / 256) = 32767
+    assert (r.dv, r.du, r.vth) == (41, 80, 32767)
+    # s_v = theta / (vth * 2^6) = 20 mV / 2097088; bias = (41/4096) * I_bias / (g_L s_v)
+    #     = (41/4096) * (300 pA / 10 nS) * 2097088 / 20 mV = (41/4096) * 3145632 = 31487.04,
+    # as mantissa * 2^exp with the smallest exp whose mantissa fits 13 signed bits (<= 4095):
+    # exp 2 gives 7871.8 (too big), exp 3 gives round(3935.88) = 3936 (realised 31488)
+    assert (r.bias_mant, r.bias_exp) == (3936, 3)
+    assert r.refractory_steps == 20                                           # round(2 ms / 0.1 ms)
+    rows = {p["name"]: p for p in report.parameters}
     assert rows["tau_m"]["rel_error"] < 0.01 and rows["v_th"]["rel_error"] < 1e-12
 
 

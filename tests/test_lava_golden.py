@@ -17,10 +17,16 @@ Timing map (docs/hardware-model.md §3.4, /work/shared/LOIHI_LIF_RULE.md §2.4-2
 Deliberate difference (docs/hardware-model.md §1): Lava never clips the LIF's ``a_in``
 (its int16 port type is not enforced; Dense output arrives as int32), while neuromorph
 saturates a 16-bit accumulator. Golden files whose summed input ever leaves the int16
-range are compared on a chip with a 32-bit accumulator, and the test also checks that the
-default chip does saturate there (so the difference is the accumulator and nothing else).
+range are compared on a chip with a 24-bit accumulator (``acc_bits=24``, the widest the
+32-bit u register allows: ``acc_bits - 1 + input_shift <= 29``), and the test also checks
+that the default chip does saturate there and the 24-bit one does not (so the difference is
+the accumulator and nothing else).
+
+The 37 golden files are pinned by ``golden/lava/MANIFEST.sha256`` (``sha256sum`` format):
+every listed file must exist and match its hash, and no other ``.npz`` may be there.
 """
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +38,20 @@ from neuromorph.network import LIFRegisters, Network, SpikeTimes
 from neuromorph.simulator import Simulator
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "lava"
-FILES = sorted(GOLDEN.glob("*.npz"))
+MANIFEST = GOLDEN / "MANIFEST.sha256"
+N_GOLDEN = 37                                          # 17 edge cases + 20 random ones (golden/README.md)
+
+
+def read_manifest() -> dict[str, str]:
+    """file name -> SHA-256 hex digest, from ``sha256sum *.npz > MANIFEST.sha256``."""
+    out = {}
+    for line in MANIFEST.read_text().splitlines():
+        digest, name = line.split(maxsplit=1)
+        out[name.lstrip("*")] = digest
+    return out
+
+
+FILES = [GOLDEN / name for name in sorted(read_manifest())]   # the manifest, not a glob: a lost file fails
 ACC16 = (-(1 << 15), (1 << 15) - 1)
 
 
@@ -75,7 +94,7 @@ def run(g, chip=LOIHI):
 
 def observed(sim, g):
     n_out, T = int(g["n_out"]), int(g["T"])
-    start = sim.program.populations["lif"][0]
+    start = sim.spikes.populations["lif"][0]
     sp = sim.spikes
     m = (sp.ids >= start) & (sp.ids < start + n_out)
     s = np.zeros((T, n_out), np.uint8)
@@ -93,10 +112,15 @@ def first_difference(name, ours, lava):
     return f"{name}: first mismatch at step {t} (Lava time_step {t + 1}), neuron {j}: ours {ours[t, j]}, Lava {lava[t, j]}"
 
 
-def test_golden_files_present():
-    assert len(FILES) >= 20, f"expected the Lava golden files in {GOLDEN}"
-    total = sum(f.stat().st_size for f in FILES)
-    assert total < 1_000_000
+def test_golden_files_present_and_unchanged():
+    manifest = read_manifest()
+    assert len(manifest) == N_GOLDEN
+    assert sorted(f.name for f in GOLDEN.glob("*.npz")) == sorted(manifest), "golden files not in the manifest"
+    for name, digest in manifest.items():
+        path = GOLDEN / name
+        assert path.is_file(), f"missing golden file {path}"
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, f"{name} differs from its SHA-256"
+    assert sum(f.stat().st_size for f in FILES) < 1_000_000
 
 
 @pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
