@@ -380,6 +380,8 @@ def write_reports(name: str, description: str, cmp: Comparison, ev: Evaluation, 
 # --------------------------------------------------------------------------------------
 @dataclass
 class Outcome:
+    """One scenario's result in a ``compare`` run: its folder, verdicts and headline per split, or its error."""
+
     name: str
     out_dir: Path | None
     kind: str = "chip"
