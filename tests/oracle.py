@@ -61,8 +61,12 @@ def izh_step(r: dict, V: int, U: int, I: int, c) -> tuple[int, int, bool, dict]:
     return V1, U1, spike, {key: min(1, val) for key, val in n.items()}   # counted once per neuron-step
 
 
-def prepare_weights(w: list[int], sign_mode, num_weight_bits: int) -> tuple[list[int], str]:
-    """Lava Dense weight preparation: auto sign mode, clip to 8 bits, truncate LSBs."""
+def prepare_weights(w: list[int], sign_mode, num_weight_bits: int, weight_bits: int = 8) -> tuple[list[int], str]:
+    """Lava Dense weight preparation (§3.1): auto sign mode, clip to ``weight_bits``, truncate LSBs.
+
+    ``weight_bits`` is the chip's ``CoreSpec.weight_bits`` (8 in the loihi preset: mixed
+    [-256, 255], excitatory [0, 255], inhibitory [-255, 0]).
+    """
     if sign_mode is None:
         if min(w, default=0) >= 0:
             sign_mode = "excitatory"
@@ -70,8 +74,9 @@ def prepare_weights(w: list[int], sign_mode, num_weight_bits: int) -> tuple[list
             sign_mode = "inhibitory"
         else:
             sign_mode = "mixed"
-    lo, hi = {"mixed": (-256, 255), "excitatory": (0, 255), "inhibitory": (-255, 0)}[sign_mode]
-    k = 8 - num_weight_bits + (1 if sign_mode == "mixed" else 0)
+    full = 2**weight_bits
+    lo, hi = {"mixed": (-full, full - 1), "excitatory": (0, full - 1), "inhibitory": (-(full - 1), 0)}[sign_mode]
+    k = weight_bits - num_weight_bits + (1 if sign_mode == "mixed" else 0)
     out = []
     for x in w:
         x = min(max(int(x), lo), hi)
@@ -145,7 +150,7 @@ def run_oracle(net: Network, n_steps: int, chip: ChipSpec = LOIHI):
         pre, post = net.populations[proj.pre], net.populations[proj.post]
         stdp = getattr(proj, "plasticity", None)
         if stdp is None:
-            w, _ = prepare_weights(proj.weight_mant.tolist(), proj.sign_mode, proj.num_weight_bits)
+            w, _ = prepare_weights(proj.weight_mant.tolist(), proj.sign_mode, proj.num_weight_bits, c.weight_bits)
         else:
             w = [int(x) for x in proj.weight_mant.tolist()]
             entry = dict(p=p_i, a_plus=int(stdp.a_plus), a_minus=int(stdp.a_minus), x_decay=int(stdp.x_decay),

@@ -1,13 +1,16 @@
 """The numba kernels against the plain-Python oracle, bit for bit, on random networks.
 
-hypothesis draws register values (edges included: du/dv 0 and 4095, weights beyond the clip
-bounds, state at ±2^23), topologies, weight exponents, sign modes, delays, sources and chip
-widths; chip and oracle must agree on every spike, every u and v of every step, and every
-overflow count.
+hypothesis draws register values (edges included: du/dv 0 and 4095, weights at and beyond the
+clip bounds, state at ±2^23), topologies, weight exponents, sign modes, delays, sources and chip
+widths (accumulator, u, v and the stored weight width ``weight_bits`` 8..16, whose wide
+mantissas are stored raw as int16/int32); chip and oracle must agree on every spike, every u
+and v of every step, and every overflow count. One region is left out on purpose: draws whose
+rule-level u leaves the int32 range, a known bug pinned by ``test_u_beyond_int32_is_kept_exactly``.
 """
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings, strategies as st
+import pytest
+from hypothesis import HealthCheck, event, given, reject, settings, strategies as st
 
 from neuromorph.hardware import LOIHI
 from neuromorph.network import IzhikevichRegisters, LIFRegisters, Network, PoissonSpikes, SpikeTimes
@@ -19,7 +22,7 @@ def assert_matches_oracle(sim, ref, counters):
     """Every spike, every probed u and v of every step, and the named overflow counts agree."""
     got = list(zip(sim.spikes.steps.tolist(), sim.spikes.ids.tolist()))
     assert got == ref["spikes"]
-    cols = sim.program.probe_gids
+    cols = sim.traces.ids
     assert np.array_equal(sim.traces.data["u"], ref["u"][:, cols])
     assert np.array_equal(sim.traces.data["v"], ref["v"][:, cols])
     counts = sim.counter_table()
@@ -47,8 +50,10 @@ def lif_registers(draw, size, chip):
 
 @st.composite
 def networks(draw):
+    wb = draw(st.sampled_from([8, 8, 9, 12, 15, 16]))     # stored weight width: 8 one byte, 9..15 int16, 16 int32
     chip = LOIHI.with_core(acc_bits=draw(st.sampled_from([8, 16, 24])), u_bits=draw(st.sampled_from([16, 24])),
-                           v_bits=draw(st.sampled_from([16, 24])))
+                           v_bits=draw(st.sampled_from([16, 24])), weight_bits=wb)
+    full = 1 << wb                                         # mixed clip range [-full, full - 1]
     net = Network(dt=1e-3)
     n_src = draw(st.integers(1, 6))
     if draw(st.booleans()):
@@ -75,12 +80,13 @@ def networks(draw):
         a, b = net.populations[pre].size, net.populations[post].size
         mask = np.array(draw(st.lists(st.booleans(), min_size=a * b, max_size=a * b))).reshape(b, a)
         n = int(mask.sum())
-        w = draw(st.lists(edgy(-300, 300, -256, 255, -255, 0, 7, -127), min_size=n, max_size=n))
+        w = draw(st.lists(edgy(-full - 44, full + 44, -full, full - 1, -(full - 1), full - 2, 0, 7, -127),
+                          min_size=n, max_size=n))
         d = draw(st.lists(st.integers(0, 6), min_size=n, max_size=n))
         net.connect_registers(pre, post, weight_mant=np.array(w, dtype=np.int64), delay_steps=np.array(d, dtype=np.int64),
                               matrix=mask.astype(int), weight_exp=draw(st.integers(-8, 7)),
                               sign_mode=draw(st.sampled_from([None, "mixed", "excitatory", "inhibitory"])),
-                              num_weight_bits=draw(st.integers(1, 8)))
+                              num_weight_bits=draw(st.one_of(st.just(wb), st.integers(1, wb))))
     if draw(st.booleans()):                 # host-written current into one population (register units)
         name = draw(st.sampled_from(names[1:]))
         size = net.populations[name].size
@@ -96,8 +102,40 @@ def networks(draw):
 @given(networks(), st.integers(1, 40), st.sampled_from([1, 1, 2]))
 def test_kernel_matches_oracle_bit_for_bit(case, n_steps, threads):
     net, chip = case
+    ref = run_oracle(net, n_steps, chip)
+    if np.abs(ref["u"]).max(initial=0) > INT32_MAX:    # the known bug of test_u_beyond_int32_is_kept_exactly
+        event("excluded: the rule's u left the int32 range (known bug, xfail test)")
+        reject()
+    event(f"weight_bits {chip.core.weight_bits}")
     sim = Simulator(net, chip=chip.with_core(max_neurons=3), strict=False, threads=threads).run(n_steps)
-    assert_matches_oracle(sim, run_oracle(net, n_steps, chip), ("u_wrap", "v_sat", "acc_sat"))
+    assert_matches_oracle(sim, ref, ("u_wrap", "v_sat", "acc_sat"))
+
+
+INT32_MAX = 2**31 - 1
+
+
+@pytest.mark.xfail(strict=True, reason="known bug: u is wrapped once per step (§2), so when u_bits < acc_bits - 1 + "
+                   "input_shift the rule's u can drift past 2^31, but the simulator keeps u in int32 and silently "
+                   "wraps it modulo 2^32 (no counter); the oracle keeps the rule's 64-bit u")
+def test_u_beyond_int32_is_kept_exactly():
+    """Found by the weight_bits strategy: u_bits 16, acc_bits 24, weight_bits 15, one synapse firing every step.
+
+    The weight -32768 (auto sign mode inhibitory: clip to -32767, keep 8 of 15 bits) is -32640;
+    a = -32640 << 6 = -2088960 fits the 24-bit accumulator; a << 6 = -133693440 enters u, whose
+    single wrap (+2^16) cannot bring it into (-2^15, 2^15]. With du = 0 (fu = 4095) u grows by
+    about -2^27 per step: the rule gives u = -2267242907 in step 17, the chip 2027724389 (= that + 2^32).
+    The same happens with 8-bit weights (LOIHI.with_core(u_bits=16), weight -255 << 7, step 1229).
+    """
+    chip = LOIHI.with_core(u_bits=16, acc_bits=24, weight_bits=15)
+    net = Network(dt=1e-3)
+    net.add_source("s", 1, SpikeTimes(steps=np.arange(20), ids=np.zeros(20, np.int64)))
+    net.add_population("n", 1, LIFRegisters(du=0, dv=0, vth=131071))
+    net.connect_registers("s", "n", weight_mant=-32768, weight_exp=6, num_weight_bits=8, pre_idx=[0], post_idx=[0])
+    net.probe("n")
+    ref = run_oracle(net, 20, chip)
+    assert ref["u"][1, 1] == -133693440 + 2**16 and ref["u"][17, 1] == -2267242907     # hand-checked above
+    sim = Simulator(net, chip=chip, strict=False).run(20)
+    assert_matches_oracle(sim, ref, ("u_wrap", "v_sat", "acc_sat"))
 
 
 # -- integer Izhikevich ------------------------------------------------------------------------
