@@ -47,10 +47,10 @@ def test_measure_chip_counts_and_bytes_of_a_hand_computed_network():
     assert r["overflow_total"] == 0
     # tables: payload 6 synapses x (uint32 target + 1-byte weight + uint8 delay) = 36 B;
     # index: axon_ptr 6 x int64 = 48, seg_ptr 3 x int32 = 12, seg_proj and seg_core 2 x uint16 = 4 + 4
-    # (one segment per source: one projection, one core), proj_wexp 1 x int32 = 4, proj_wkind 1 x int8 = 1
+    # (one segment per source: one projection, one core), one PROJ record (tables.PROJ) of 6 x int64 = 48
     assert r["synapse_payload_bytes"] == 36 and r["n_segments"] == 2
-    assert r["index_bytes"] == 73 and r["table_bytes"] == 109
-    assert r["bytes_per_synapse"] == pytest.approx(109 / 6)
+    assert r["index_bytes"] == 116 and r["table_bytes"] == 152
+    assert r["bytes_per_synapse"] == pytest.approx(152 / 6)
     assert r["hardware_bits_per_synapse"] == 24                     # Loihi: 8 weight + 6 delay + 10 index bits
 
 

@@ -257,8 +257,8 @@ def measure_chip(program, timings: dict, steps: int, repeats: int, duration: flo
     ctr = {k: int(v.sum()) for k, v in sim.counter_table().items()}
     sp = sim.spikes
     outdeg = out_degree_of(program)
-    n_neu = int(program.neurons_per_core.sum())
-    is_src = program.is_src.astype(bool)
+    n_neu = int(program.placement.neurons_per_core.sum())
+    is_src = program.placement.core_of == program.n_cores        # sources sit on the host row
     neuron_ids = sp.ids[~is_src[sp.ids]]
     neuron_steps = sp.steps[~is_src[sp.ids]]
     dur = program.dt * steps if duration is None else duration
@@ -283,31 +283,26 @@ def measure_chip(program, timings: dict, steps: int, repeats: int, duration: flo
 # --------------------------------------------------------------------------------------
 # Reading the compiled Program's tables
 # --------------------------------------------------------------------------------------
-# The functions below read Program fields and the kernels' routing code directly
-# (out_degree_of, program_memory, _route_replay); when Program's layout changes, they are
-# what needs adapting. Elsewhere the suite reads only program.n, .dt, .D, .n_cores,
-# .n_synapses, .neurons_per_core, .is_src, .chip, .report (measure_chip, _quant_summary) and,
-# for STDP, .registers and .learn (stdp_bench).
+# The functions below read the Program's parts (neuromorph.tables) and call the kernels'
+# routing code directly (out_degree_of, program_memory, _route_replay).
 def out_degree_of(program) -> np.ndarray:
     """Synapses per global id (from the CSR tables)."""
-    seg_first = program.seg_ptr[program.axon_ptr[:-1]]
-    seg_last = program.seg_ptr[program.axon_ptr[1:]]
-    return (seg_last - seg_first).astype(np.int64)
+    S = program.synapses
+    return (S.seg_ptr[S.axon_ptr[1:]] - S.seg_ptr[S.axon_ptr[:-1]]).astype(np.int64)
 
 
 def program_memory(program, sim) -> dict:
     """Bytes of the compiled tables and of the simulator's state and scratch arrays."""
+    S = program.synapses
     tables = program.table_bytes()
-    regs = sum(a.nbytes for a in (program.is_src, program.core_of, program.fu, program.fv, program.vth_eff,
-                                  program.bias, program.ref_steps, program.reset_u, program.reset_sub,
-                                  program.n_dest))
+    regs = sum(a.nbytes for a in (*program.neurons, program.placement.core_of, program.placement.n_dest))
     state = sum(getattr(sim, k).nbytes for k in ("u", "v", "ref", "ring"))
     n_syn = max(program.n_synapses, 1)
-    n_neu = int(program.neurons_per_core.sum()) or program.n
+    n_neu = int(program.placement.neurons_per_core.sum()) or program.n
+    payload = S.syn_tgt.nbytes + S.syn_w.nbytes + S.syn_d.nbytes
     return dict(table_bytes=int(tables), bytes_per_synapse=tables / n_syn,
-                synapse_payload_bytes=int(program.syn_tgt.nbytes + program.syn_w.nbytes + program.syn_d.nbytes),
-                index_bytes=int(tables - program.syn_tgt.nbytes - program.syn_w.nbytes - program.syn_d.nbytes),
-                n_segments=int(program.seg_proj.size),
+                synapse_payload_bytes=int(payload), index_bytes=int(tables - payload),
+                n_segments=int(S.seg_proj.size),
                 neuron_register_bytes=int(regs), state_bytes=int(state),
                 bytes_per_neuron=(regs + state) / max(program.n, 1),
                 hardware_bits_per_synapse=program.chip.core.bits_per_synapse, n_counted_neurons=n_neu)
@@ -324,6 +319,7 @@ def _route_replay(key: str, spec_path: str | None, steps: int, reps: int) -> dic
         return None
     from neuromorph import kernels
     from neuromorph.simulator import Simulator
+    from neuromorph.tables import SYN_EVENTS
 
     sim = Simulator(program, strict=False)
     sim.run(steps)
@@ -333,8 +329,7 @@ def _route_replay(key: str, spec_path: str | None, steps: int, reps: int) -> dic
     p = program
     ring = np.zeros(p.D * p.n, np.int64)
     counters = np.zeros_like(sim.counters)
-    args = (step_ptr, spk_id, p.n, p.D, p.axon_ptr, p.seg_ptr, p.seg_proj, p.seg_core, p.proj_wexp, p.proj_wkind,
-            p.syn_tgt, sim.syn_w, p.syn_d, ring, counters, sim._prefetch)
+    args = (step_ptr, spk_id, p.n, p.D, sim._synapses, ring, counters, sim._prefetch)
     kernels.route_replay(*args)
     best = math.inf
     for _ in range(reps):
@@ -342,8 +337,8 @@ def _route_replay(key: str, spec_path: str | None, steps: int, reps: int) -> dic
         a = time.perf_counter()
         kernels.route_replay(*args)
         best = min(best, time.perf_counter() - a)
-    events = int(counters[:, kernels.SYN_EVENTS].sum())
-    segs = int(np.sum(p.axon_ptr[spk_id + 1] - p.axon_ptr[spk_id]))
+    events = int(counters[:, SYN_EVENTS].sum())
+    segs = int(np.sum(p.synapses.axon_ptr[spk_id + 1] - p.synapses.axon_ptr[spk_id]))
     return dict(route_s=best, events=events, events_per_s=events / best, segments=segs,
                 synapses_per_segment=events / max(segs, 1), prefetch=bool(sim._prefetch))
 
@@ -478,8 +473,8 @@ def stdp_bench(duration: float, seed: int = 0, repeats: int = 3, headroom: float
                 syn_updates_expected=n_in_spk + n_post * n_in, syn_updates_per_s=ctr["syn_updates"] / best,
                 input_spikes=n_in_spk, post_spikes=n_post, post_rate_hz=n_post / dur, overflows=overflow,
                 overflow_total=int(sum(overflow.values())), counters=ctr,
-                weight_exp=int(program.registers.projections[0].weight_exp),
-                weight_lsb_pA=float(program.learn["w_scale"][0] * 1e12),
+                weight_exp=int(program.projections[0].weight_exp),
+                weight_lsb_pA=float(program.host.w_scale[0] * 1e12),
                 ns_per_syn_update=best / max(ctr["syn_updates"], 1) * 1e9, **_weight_stats(wc, w0, w_max))
     out["chip"] = chip
     others = {}
