@@ -165,8 +165,8 @@ class State(NamedTuple):
 class Scratch(NamedTuple):
     """Per-step scratch: nothing survives a step in these."""
 
-    fire: np.ndarray        # uint8 per id (padded to 8): a source fires this step
-    flag: np.ndarray        # uint8 per id (padded to 8): F_* bits set by integrate
+    fire: np.ndarray        # int32 per id (padded to 2): a source fires this step
+    flag: np.ndarray        # int32 per id (padded to 2): F_* bits set by integrate
     ext_now: np.ndarray     # int64 per id: host-written input of this step
     pois_hit: np.ndarray
     slot_off: np.ndarray    # uint64 per delay slot: ring offset written by delay d

@@ -14,10 +14,12 @@
     ratio, post-rate and weight agreement (KS of the final weights and of their changes);
 (e) ``latency`` — numba compile with an empty cache, with a warm cache, and
     ``python -c "import neuromorph"``;
-(f) ``scatter`` — a bare numba scatter loop of the chip's delivery shape (random targets
-    into an int64 array of the chip's ring size, the same event count), and the fraction of
-    its rate the chip reaches: over the whole loop, and for delivery alone (the chip's own
-    phase-3 code, ``kernels.route_replay``, replayed over the run's recorded spike log).
+(f) ``scatter`` — the floor: a bare numba scatter loop of the chip's delivery shape (random
+    targets into an int64 array of the chip's ring size, the same event count) and a bare
+    integrate loop of the same integer rule over the same neuron-steps; the loop's phases
+    measured alone with the chip's own code (integrate: ``kernels.integrate_replay``; delivery:
+    ``kernels.route_replay`` over the run's recorded spike log; bookkeeping: the rest), and
+    loop / floor.
 
 With ``--compare`` the same CUBA 4k network (the same connectivity, weights and initial
 voltages, written once to an ``.npz``) also runs in Brian2 (cpp_standalone and runtime)
@@ -284,7 +286,7 @@ def measure_chip(program, timings: dict, steps: int, repeats: int, duration: flo
 # Reading the compiled Program's tables
 # --------------------------------------------------------------------------------------
 # The functions below read the Program's parts (neuromorph.tables) and call the kernels'
-# routing code directly (out_degree_of, program_memory, _route_replay).
+# routing and integrate code directly (out_degree_of, program_memory, _phase_profile).
 def out_degree_of(program) -> np.ndarray:
     """Synapses per global id (from the CSR tables)."""
     S = program.synapses
@@ -308,9 +310,41 @@ def program_memory(program, sim) -> dict:
                 hardware_bits_per_synapse=program.chip.core.bits_per_synapse, n_counted_neurons=n_neu)
 
 
-def _route_replay(key: str, spec_path: str | None, steps: int, reps: int) -> dict | None:
-    """Synaptic delivery alone: run the benchmark once, then time phase 3 (``kernels.route_replay``,
-    the chip's own routing code and tables) over the recorded spike log, best of ``reps``."""
+def phase_floor(chip: dict, profile: dict, scatter: dict) -> dict:
+    """Per-phase profile of the chip's loop and the floor for the same work on this machine.
+
+    ``floor_s`` = bare integrate (the same rule, nothing else) + the run's synaptic events at
+    the bare scatter's rate; ``bookkeeping_s`` = loop - integrate alone - route alone
+    (sources, the spike/overflow scan, counters, probes, call overheads)."""
+    floor_scatter = chip["syn_events"] / scatter["events_per_s"]
+    floor = profile["bare_integrate_s"] + floor_scatter
+    return dict(integrate_s=profile["integrate_s"], route_s=profile["route_s"],
+                bookkeeping_s=chip["loop_s"] - profile["integrate_s"] - profile["route_s"],
+                bare_integrate_s=profile["bare_integrate_s"], floor_scatter_s=floor_scatter, floor_s=floor,
+                loop_over_floor=chip["loop_s"] / floor)
+
+
+def _best_of(reps: int, fn) -> float:
+    """Best wall time of ``reps`` calls of ``fn`` (after one untimed call)."""
+    fn()
+    best = math.inf
+    for _ in range(max(1, reps)):
+        a = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - a)
+    return best
+
+
+def _phase_profile(key: str, spec_path: str | None, steps: int, reps: int) -> dict | None:
+    """The loop's phases, each measured alone with the chip's own code, and the integrate floor:
+
+    * ``route_s``: phase 3 alone (``kernels.route_replay`` over the run's recorded spike log);
+    * ``integrate_s``: phases 1+2 alone (``kernels.integrate_replay``: the same neuron-steps
+      through the chip's integrate code, flags included);
+    * ``bare_integrate_s``: the floor of integration, a bare numba loop of the same integer
+      rule (§2, written with ``fixedpoint``'s twins) over the same neuron-steps, with no
+      flags, counters, injected input or records (:func:`bare_integrate`).
+    """
     if key.startswith("cuba") and spec_path:
         program = chip_cuba_program(load_spec(spec_path))[0]
     elif key == "chip1k":
@@ -319,7 +353,7 @@ def _route_replay(key: str, spec_path: str | None, steps: int, reps: int) -> dic
         return None
     from neuromorph import kernels
     from neuromorph.simulator import Simulator
-    from neuromorph.tables import SYN_EVENTS
+    from neuromorph.tables import SYN_EVENTS, State
 
     sim = Simulator(program, strict=False)
     sim.run(steps)
@@ -329,18 +363,69 @@ def _route_replay(key: str, spec_path: str | None, steps: int, reps: int) -> dic
     p = program
     ring = np.zeros(p.D * p.n, np.int64)
     counters = np.zeros_like(sim.counters)
-    args = (step_ptr, spk_id, p.n, p.D, sim._synapses, ring, counters, sim._prefetch)
-    kernels.route_replay(*args)
-    best = math.inf
-    for _ in range(reps):
-        counters[:] = 0
-        a = time.perf_counter()
-        kernels.route_replay(*args)
-        best = min(best, time.perf_counter() - a)
-    events = int(counters[:, SYN_EVENTS].sum())
+    route_s = _best_of(reps, lambda: kernels.route_replay(step_ptr, spk_id, p.n, p.D, sim._synapses, ring, counters,
+                                                          sim._prefetch))
+    events = int(counters[:, SYN_EVENTS].sum()) // (max(1, reps) + 1)
     segs = int(np.sum(p.synapses.axon_ptr[spk_id + 1] - p.synapses.axon_ptr[spk_id]))
-    return dict(route_s=best, events=events, events_per_s=events / best, segments=segs,
-                synapses_per_segment=events / max(segs, 1), prefetch=bool(sim._prefetch))
+    fresh = Simulator(program, strict=False)
+    state = State(fresh.u, fresh.v, fresh.ref, fresh.ring, fresh.trace, fresh.counters, fresh._first_ovf)
+    integrate_s = _best_of(reps, lambda: kernels.integrate_replay(steps, fresh._neurons, state, fresh._scratch,
+                                                                  fresh._config()))
+    bare = bare_integrate(program, steps, reps)
+    return dict(route_s=route_s, events=events, events_per_s=events / route_s, segments=segs,
+                synapses_per_segment=events / max(segs, 1), prefetch=bool(sim._prefetch),
+                integrate_s=integrate_s, **bare)
+
+
+def bare_integrate(program, steps: int, reps: int) -> dict:
+    """The floor of phases 1+2: the integer LIF rule of docs/hardware-model.md §2 (decays,
+    u wrap, v saturation, refractory, reset) in a bare numba loop over the program's LIF
+    groups, ``steps`` times, with ``fixedpoint``'s own rule definitions — and nothing else: no
+    accumulator read, injected input, flags, counters or records. Izhikevich groups are left out."""
+    from numba import njit
+
+    from neuromorph.fixedpoint import jit_module
+    from neuromorph.tables import KIND_LIF
+
+    fx = jit_module()
+
+    @njit(cache=False)
+    def loop(steps, u, v, ref, bias, groups, k, ub, vb):
+        spikes = 0
+        for _ in range(steps):
+            for r in range(groups.shape[0]):
+                grp = groups[r]
+                a, b = grp.start, grp.stop
+                uu, vv, rr, bb = u[a:b], v[a:b], ref[a:b], bias[a:b]
+                fu, fv, vth, rs = np.int64(np.int32(grp.fu)), np.int64(np.int32(grp.fv)), grp.vth, grp.ref_steps
+                keep_v, keep_u = -grp.reset_sub, grp.reset_u - 1
+                for g in range(uu.size):
+                    u1 = fx.wrap_once_asym(fx.mul_trunc(np.int64(uu[g]), fu, k), ub)
+                    r0 = np.int64(rr[g])
+                    vg = np.int64(vv[g])
+                    v1 = fx.saturate_symmetric(fx.mul_trunc(vg, fv, k) + u1 + bb[g], vb)
+                    live = r0 <= 0
+                    sp = (v1 > vth) & live
+                    vv[g] = ((v1 - vth) & keep_v if sp else v1) if live else vg
+                    uu[g] = u1 & keep_u if sp else u1
+                    rr[g] = rs if sp else max(r0 - 1, 0)
+                    spikes += sp
+        return spikes
+
+    c = program.chip.core
+    groups = program.neurons.groups[program.neurons.groups["kind"] == KIND_LIF]
+    n_neurons = int(np.sum(groups["stop"] - groups["start"]))
+    u, v = program.initial.u.astype(np.int32), program.initial.v.astype(np.int32)
+    ref = np.zeros(program.n, np.int32)
+    args = lambda: (steps, u.copy(), v.copy(), ref.copy(), program.neurons.bias, groups, c.decay_bits,  # noqa: E731
+                    c.u_bits, c.v_bits)
+    t0 = time.perf_counter()
+    loop(1, *args()[1:])
+    compile_s = time.perf_counter() - t0
+    best = _best_of(reps, lambda: loop(*args()))
+    return dict(bare_integrate_s=best, bare_integrate_neuron_steps=n_neurons * steps,
+                bare_integrate_ns_per_neuron_step=best / max(n_neurons * steps, 1) * 1e9,
+                bare_integrate_compile_s=compile_s)
 
 
 # --------------------------------------------------------------------------------------
@@ -919,6 +1004,11 @@ def run_suite(quick: bool = False, compare: bool = False, out_dir: str | Path = 
                         B[k]["delivery_s"] = rr["route_s"]
                         B[k]["delivery_events_per_s"] = rr["events_per_s"]
                         B[k]["fraction_of_bare_scatter_delivery"] = rr["events_per_s"] / s["events_per_s"]
+                        B[k].update(phase_floor(B[k], rr, s))
+                        log(f"  {k}: loop {B[k]['loop_s']:.4f} s = integrate {rr['integrate_s']:.4f} + route "
+                            f"{rr['route_s']:.4f} + bookkeeping {B[k]['bookkeeping_s']:.4f}; floor "
+                            f"{B[k]['floor_s']:.4f} s (bare integrate {rr['bare_integrate_s']:.4f} + bare scatter "
+                            f"{B[k]['floor_scatter_s']:.4f}); loop / floor {B[k]['loop_over_floor']:.2f}")
                     log(f"  {k}: bare {s['events_per_s'] / 1e6:.0f} M ev/s; chip whole loop "
                         f"{100 * B[k]['fraction_of_bare_scatter_whole_loop']:.1f} %")
 
@@ -1124,6 +1214,11 @@ def format_table(R: dict) -> str:
                              f"chip whole loop {100 * r['fraction_of_bare_scatter_whole_loop']:.1f} % of it"
                              + (f"; delivery alone (route replay) {r['delivery_events_per_s'] / 1e6:.0f} M ev/s = "
                                 f"{100 * d:.0f} % of it" if d else ""))
+                if "floor_s" in r:
+                    lines.append(f"floor[{k}]: loop {r['loop_s']:.4f} s = integrate {r['integrate_s']:.4f} + route "
+                                 f"{r['route_s']:.4f} + bookkeeping {r['bookkeeping_s']:.4f}; floor {r['floor_s']:.4f} s "
+                                 f"= bare integrate {r['bare_integrate_s']:.4f} + bare scatter {r['floor_scatter_s']:.4f}; "
+                                 f"loop / floor = {r['loop_over_floor']:.2f}")
     if "latency" in R:
         L = R["latency"]
         cold = L["cold_cache"]
@@ -1177,7 +1272,7 @@ def _worker_main(argv: list[str]) -> int:
         res = {}
         for k, s in shapes.items():
             res[k] = bare_scatter(s["ring"], s["events"], s["row"], reps, table_size=s.get("table"))
-            res[k]["route_replay"] = _route_replay(k, s.get("spec"), s["steps"], replay_reps)
+            res[k]["route_replay"] = _phase_profile(k, s.get("spec"), s["steps"], replay_reps)
     elif kind == "stdp":
         res = stdp_bench(float(rest[0]), seed=int(rest[2]) if len(rest) > 2 else 0,
                          repeats=int(rest[1]) if len(rest) > 1 else 3)
