@@ -68,6 +68,12 @@ class CoreSpec:
             v = getattr(self, f.name)
             if not isinstance(v, int) or not lo <= v <= hi:
                 raise ParameterError(f.name, v, f"an integer in [{lo}, {hi}]", "CoreSpec")
+        if self.acc_bits - 1 + self.input_shift > self.u_bits:
+            # u wraps once per step (§2): that lands it back in its u_bits range only if one step's
+            # largest aligned input, 2**(acc_bits - 1 + input_shift), is at most 2**u_bits
+            raise ParameterError("acc_bits", self.acc_bits, f"<= u_bits + 1 - input_shift = "
+                                 f"{self.u_bits + 1 - self.input_shift} (one wrap per step must bring u back "
+                                 "into its u_bits range)", "CoreSpec")
         if self.acc_bits - 1 + self.input_shift > 29:       # keeps u (int32 state) from overflowing
             raise ParameterError("acc_bits", self.acc_bits, f"<= {30 - self.input_shift} (acc_bits - 1 + input_shift "
                                  "<= 29, so the aligned input fits the 32-bit u register)", "CoreSpec")

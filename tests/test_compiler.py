@@ -34,7 +34,7 @@ def test_leak_reversal_above_reset_becomes_bias():
     # CUBA-style: E_L = -49 mV above v_th = -50 mV: the leak drives spiking with no current.
     net = Network(dt=1e-4)
     net.add_population("n", 1, LIF(E_L=-49e-3, v_th=-50e-3, v_reset=-60e-3, tau_m=20e-3, t_ref=5e-3))
-    r = compile_network(net).registers.populations["n"].model
+    r = compile_network(net).models["n"]
     assert (r.bias_mant << r.bias_exp) > 0
 
 
@@ -65,7 +65,7 @@ def test_physical_weights_are_quantized_with_reported_error():
     row = [p for p in prog.report.parameters if p["name"] == "weight"][0]
     # smallest exponent that fits -> grid step <= 2 * w_max / 255; rounding error <= step / 2
     assert 0 < row["rel_error"] <= (2 * w.max() / 255) / 2 / w.min()
-    pr = prog.registers.projections[0]
+    pr = prog.synapses_of(0)
     assert pr.sign_mode == "excitatory" and 0 <= pr.weight_exp <= 7 and pr.weight_mant.max() <= 255
 
 
@@ -94,7 +94,7 @@ def test_izhikevich_quantization_and_loihi_refusal():
     net = Network(dt=0.25e-3)
     net.add_population("iz", 2, Izhikevich(a=0.02, b=0.2, c=-65, d=6))
     prog = compile_network(net)
-    r = prog.registers.populations["iz"].model
+    r = prog.models["iz"]
     F, P = LOIHI.core.izh_frac_bits, LOIHI.core.izh_coef_frac_bits
     assert (r.k2, r.k1, r.k0) == (round(0.04 * 2**P), 5 * 2**P, 140 * 2**F)
     assert (r.dt, r.adt, r.b) == (2**P // 4, round(0.02 * 0.25 * 2**P), round(0.2 * 2**P))
@@ -128,10 +128,10 @@ def test_physical_stdp_registers_follow_section_7():
     w0 = np.array([1e-12, 4e-12, 7.5e-12])
     net.connect("s", "n", weight=w0, pre_idx=np.arange(3), post_idx=np.zeros(3, np.int64), plasticity=rule)
     prog = compile_network(net)
-    reg = prog.registers.projections[0]
+    reg = prog.synapses_of(0)
     r = reg.plasticity
     c = LOIHI.core
-    sc = prog.u_scale[3] * 2.0 ** c.input_shift                # amperes per accumulator unit
+    sc = prog.host.u_scale[3] * 2.0 ** c.input_shift                # amperes per accumulator unit
     J = max(w0.max(), w_max) / sc
     e = next(e for e in range(c.weight_exp_min, c.weight_exp_max + 1) if J / 2.0 ** e <= 2 ** 15 - 1)
     assert reg.weight_exp == e
@@ -169,10 +169,10 @@ def test_placement_splits_across_cores_and_counts_axons():
     prog = compile_network(net)
     assert prog.n_cores == 2
     assert [c["neurons"] for c in prog.report.cores] == [1024, 476]
-    assert prog.core_of[:100].tolist() == [2] * 100                   # sources on the host row
-    assert prog.core_of[100:1124].tolist() == [0] * 1024
+    assert prog.placement.core_of[:100].tolist() == [2] * 100                   # sources on the host row
+    assert prog.placement.core_of[100:1124].tolist() == [0] * 1024
     # each source sends one message per destination core it reaches
-    assert int(prog.n_dest[:100].max()) <= 2
+    assert int(prog.placement.n_dest[:100].max()) <= 2
 
 
 def test_capacity_errors_name_core_and_limit():
@@ -208,7 +208,7 @@ def test_plastic_range_error_names_the_offender_and_non_finite_rates_are_refused
     with pytest.raises(ParameterError, match=r"^A_minus \(STDP\) = nan"):
         STDP(A_minus=np.nan)
     prog = compile_network(net_with(1e-12, STDP(A_plus=1e-30, A_minus=-1e-12, w_min=0, w_max=1e-10)))
-    assert prog.registers.projections[0].plasticity.a_plus == 0
+    assert prog.projections[0].plasticity.a_plus == 0
     assert any("A_plus = 1e-30 A rounds to 0" in n for n in prog.report.notes)
     with pytest.raises(ParameterError, match="plasticity"):
         compile_network(net_with(1e-12, STDP(A_plus=1e-13, A_minus=-1e-13, w_min=0, w_max=1e-10)),
@@ -238,9 +238,9 @@ def test_wide_weights_and_long_delays_keep_their_values():
     net.add_population("n", 1, LIFRegisters(du=4095, dv=4095, vth=1 << 16))
     net.connect_registers("s", "n", weight_mant=40000, pre_idx=[0], post_idx=[0], weight_exp=-8, delay_steps=300,
                           sign_mode="excitatory", num_weight_bits=16)
-    chip = LOIHI.with_core(weight_bits=16, delay_bits=10, acc_bits=20)
+    chip = LOIHI.with_core(weight_bits=16, delay_bits=10, acc_bits=19)
     prog = compile_network(net, chip)
-    assert int(prog.syn_w[0]) == 40000 and int(prog.syn_d[0]) == 300
+    assert int(prog.synapses.syn_w[0]) == 40000 and int(prog.synapses.syn_d[0]) == 300
     sim = Simulator(prog, chip=chip)
     sim.run(301)
     assert int(sim.u[1]) == 0                           # not arrived yet at step 300

@@ -24,5 +24,5 @@ def test_bad_core_field_is_named():
 
 
 def test_with_core_changes_one_field():
-    chip = LOIHI.with_core(acc_bits=20)
-    assert chip.core.acc_bits == 20 and chip.core.u_bits == 24 and LOIHI.core.acc_bits == 16
+    chip = LOIHI.with_core(acc_bits=19)
+    assert chip.core.acc_bits == 19 and chip.core.u_bits == 24 and LOIHI.core.acc_bits == 16

@@ -4,14 +4,16 @@ hypothesis draws register values (edges included: du/dv 0 and 4095, weights at a
 clip bounds, state at ±2^23), topologies, weight exponents, sign modes, delays, sources and chip
 widths (accumulator, u, v and the stored weight width ``weight_bits`` 8..16, whose wide
 mantissas are stored raw as int16/int32); chip and oracle must agree on every spike, every u
-and v of every step, and every overflow count. One region is left out on purpose: draws whose
-rule-level u leaves the int32 range, a known bug pinned by ``test_u_beyond_int32_is_kept_exactly``.
+and v of every step, and every overflow count. The rule-level u stays in its range in every draw,
+because CoreSpec refuses widths where one wrap per step could not bound it
+(``test_widths_where_one_wrap_cannot_bound_u_are_refused``).
 """
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, event, given, reject, settings, strategies as st
+from hypothesis import HealthCheck, event, given, settings, strategies as st
 
+from neuromorph.errors import ParameterError
 from neuromorph.hardware import LOIHI
 from neuromorph.network import IzhikevichRegisters, LIFRegisters, Network, PoissonSpikes, SpikeTimes
 from neuromorph.simulator import Simulator
@@ -51,8 +53,9 @@ def lif_registers(draw, size, chip):
 @st.composite
 def networks(draw):
     wb = draw(st.sampled_from([8, 8, 9, 12, 15, 16]))     # stored weight width: 8 one byte, 9..15 int16, 16 int32
-    chip = LOIHI.with_core(acc_bits=draw(st.sampled_from([8, 16, 24])), u_bits=draw(st.sampled_from([16, 24])),
-                           v_bits=draw(st.sampled_from([16, 24])), weight_bits=wb)
+    u_bits = draw(st.sampled_from([16, 24]))
+    acc = draw(st.sampled_from([a for a in (8, 11, 16, 19, 24) if a - 1 + LOIHI.core.input_shift <= u_bits]))
+    chip = LOIHI.with_core(acc_bits=acc, u_bits=u_bits, v_bits=draw(st.sampled_from([16, 24])), weight_bits=wb)
     full = 1 << wb                                         # mixed clip range [-full, full - 1]
     net = Network(dt=1e-3)
     n_src = draw(st.integers(1, 6))
@@ -103,38 +106,38 @@ def networks(draw):
 def test_kernel_matches_oracle_bit_for_bit(case, n_steps, threads):
     net, chip = case
     ref = run_oracle(net, n_steps, chip)
-    if np.abs(ref["u"]).max(initial=0) > INT32_MAX:    # the known bug of test_u_beyond_int32_is_kept_exactly
-        event("excluded: the rule's u left the int32 range (known bug, xfail test)")
-        reject()
+    half = 1 << (chip.core.u_bits - 1)
+    assert np.all((ref["u"] > -half) & (ref["u"] <= half)), "one wrap per step keeps u in its range (CoreSpec)"
     event(f"weight_bits {chip.core.weight_bits}")
     sim = Simulator(net, chip=chip.with_core(max_neurons=3), strict=False, threads=threads).run(n_steps)
     assert_matches_oracle(sim, ref, ("u_wrap", "v_sat", "acc_sat"))
 
 
-INT32_MAX = 2**31 - 1
+def test_widths_where_one_wrap_cannot_bound_u_are_refused():
+    """Found by the weight_bits strategy: with u_bits 16, acc_bits 24 (input_shift 6) one step's input
+    (up to 2^29) is far beyond u's range, so the rule's single wrap per step (§2) let u drift past 2^31
+    (the oracle gave u = -2267242907 in step 17 of a synapse of -32640 firing every step; the chip's
+    int32 state wrapped it silently to 2027724389). Such widths are now refused, naming the limit."""
+    with pytest.raises(ParameterError, match=r"^acc_bits \(CoreSpec\) = 24 is out of range; allowed: <= u_bits \+ 1 "
+                                             r"- input_shift = 11"):
+        LOIHI.with_core(u_bits=16, acc_bits=24, weight_bits=15)
+    with pytest.raises(ParameterError, match=r"acc_bits \(CoreSpec\) = 16 .* <= u_bits \+ 1 - input_shift = 11"):
+        LOIHI.with_core(u_bits=16)
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: u is wrapped once per step (§2), so when u_bits < acc_bits - 1 + "
-                   "input_shift the rule's u can drift past 2^31, but the simulator keeps u in int32 and silently "
-                   "wraps it modulo 2^32 (no counter); the oracle keeps the rule's 64-bit u")
-def test_u_beyond_int32_is_kept_exactly():
-    """Found by the weight_bits strategy: u_bits 16, acc_bits 24, weight_bits 15, one synapse firing every step.
-
-    The weight -32768 (auto sign mode inhibitory: clip to -32767, keep 8 of 15 bits) is -32640;
-    a = -32640 << 6 = -2088960 fits the 24-bit accumulator; a << 6 = -133693440 enters u, whose
-    single wrap (+2^16) cannot bring it into (-2^15, 2^15]. With du = 0 (fu = 4095) u grows by
-    about -2^27 per step: the rule gives u = -2267242907 in step 17, the chip 2027724389 (= that + 2^32).
-    The same happens with 8-bit weights (LOIHI.with_core(u_bits=16), weight -255 << 7, step 1229).
-    """
-    chip = LOIHI.with_core(u_bits=16, acc_bits=24, weight_bits=15)
+def test_u_stays_in_range_at_the_width_limit():
+    """acc_bits - 1 + input_shift == u_bits (11 - 1 + 6 = 16): the most negative input every step, with
+    no decay, walks u down by 2^16 per step and the single wrap brings it back each time; chip == oracle."""
+    chip = LOIHI.with_core(u_bits=16, acc_bits=11, weight_bits=15)
     net = Network(dt=1e-3)
-    net.add_source("s", 1, SpikeTimes(steps=np.arange(20), ids=np.zeros(20, np.int64)))
+    net.add_source("s", 1, SpikeTimes(steps=np.arange(30), ids=np.zeros(30, np.int64)))
     net.add_population("n", 1, LIFRegisters(du=0, dv=0, vth=131071))
     net.connect_registers("s", "n", weight_mant=-32768, weight_exp=6, num_weight_bits=8, pre_idx=[0], post_idx=[0])
     net.probe("n")
-    ref = run_oracle(net, 20, chip)
-    assert ref["u"][1, 1] == -133693440 + 2**16 and ref["u"][17, 1] == -2267242907     # hand-checked above
-    sim = Simulator(net, chip=chip, strict=False).run(20)
+    ref = run_oracle(net, 30, chip)
+    u = ref["u"][:, 1]
+    assert u.min() > -2**15 and u.max() <= 2**15 and ref["counts"]["ACC_SAT"] == 29 and ref["counts"]["U_WRAP"] > 0
+    sim = Simulator(net, chip=chip, strict=False).run(30)
     assert_matches_oracle(sim, ref, ("u_wrap", "v_sat", "acc_sat"))
 
 

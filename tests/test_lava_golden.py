@@ -17,9 +17,9 @@ Timing map (docs/hardware-model.md §3.4, /work/shared/LOIHI_LIF_RULE.md §2.4-2
 Deliberate difference (docs/hardware-model.md §1): Lava never clips the LIF's ``a_in``
 (its int16 port type is not enforced; Dense output arrives as int32), while neuromorph
 saturates a 16-bit accumulator. Golden files whose summed input ever leaves the int16
-range are compared on a chip with a 24-bit accumulator (``acc_bits=24``, the widest the
-32-bit u register allows: ``acc_bits - 1 + input_shift <= 29``), and the test also checks
-that the default chip does saturate there and the 24-bit one does not (so the difference is
+range are compared on a chip with a 19-bit accumulator (``acc_bits=19``, the widest for which
+one u wrap per step keeps a 24-bit u in range: ``acc_bits - 1 + input_shift <= u_bits``), and
+the test also checks that the default chip does saturate there and the 19-bit one does not (so the difference is
 the accumulator and nothing else).
 
 The 37 golden files are pinned by ``golden/lava/MANIFEST.sha256`` (``sha256sum`` format):
@@ -148,10 +148,11 @@ def test_matches_lava_bit_for_bit(path):
     acc_sat = int(sim.counter_table()["acc_sat"].sum())
     if wide:
         # Lava quirk we intentionally do not copy: its a_in is never clipped. Our default
-        # 16-bit accumulator saturates here (counted), and with a 24-bit one (the widest the
-        # 32-bit u register allows: acc_bits - 1 + 6 <= 29) we agree.
+        # 16-bit accumulator saturates here (counted), and with a 19-bit one (the widest for
+        # which one u wrap per step bounds u: acc_bits - 1 + 6 <= u_bits = 24) we agree;
+        # this case's input spans [-2^18, 260096], exactly the 19-bit range.
         assert acc_sat > 0
-        sim = run(g, LOIHI.with_core(acc_bits=24))     # widest accumulator the 32-bit u register allows
+        sim = run(g, LOIHI.with_core(acc_bits=19))     # widest accumulator a 24-bit u allows
         assert int(sim.counter_table()["acc_sat"].sum()) == 0
     else:
         assert acc_sat == 0, "the case stays inside the 16-bit accumulator, so nothing may saturate"
