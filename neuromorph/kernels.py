@@ -56,7 +56,17 @@ def _prefetch(typingctx, arr, idx):
 # -- phases 1+2: deliver and integrate ------------------------------------------------------------
 @njit(cache=True)
 def _integrate_lif(ring, ext, u, v, ref, bias, flag, grp, cfg):
-    """Deliver + integrate one group of LIF neurons (§2, §3.3), given as array slices.
+    """Deliver + integrate one group of LIF neurons (§2, §3.3); the loop is compiled twice, with
+    and without host-written input, so that programs without injections never touch ``ext``."""
+    if cfg.has_ext:
+        _lif_loop(ring, ext, u, v, ref, bias, flag, grp, cfg, True)
+    else:
+        _lif_loop(ring, ext, u, v, ref, bias, flag, grp, cfg, False)
+
+
+@njit(cache=True, inline="always")
+def _lif_loop(ring, ext, u, v, ref, bias, flag, grp, cfg, with_ext):
+    """The LIF loop over one group's array slices (``with_ext``: a literal at each call site).
 
     The group's registers (``grp``, a ``tables.GROUP`` row) are scalars; state is int32,
     arithmetic int64. The body is straight-line selects so LLVM vectorises it; flag bits:
@@ -76,8 +86,10 @@ def _integrate_lif(ring, ext, u, v, ref, bias, flag, grp, cfg):
         u1 = fx.wrap_once_asym(u0, cfg.u_bits)
         r = np.int64(ref[g])
         vg = np.int64(v[g])
-        v0 = fx.mul_trunc(vg, np.int64(fv), bits) + u1 + bias[g] + ext[g]
-        ext[g] = 0
+        v0 = fx.mul_trunc(vg, np.int64(fv), bits) + u1 + bias[g]
+        if with_ext:
+            v0 += ext[g]
+            ext[g] = 0
         v1 = fx.saturate_symmetric(v0, cfg.v_bits)
         live = r <= 0                        # refractory: v frozen, no spike
         sp = (v1 > vth) & live
@@ -170,37 +182,45 @@ def integrate_replay(n_steps, neurons, state, scratch, cfg):
             _integrate_group(neurons.groups[r], 0, neurons, state, scratch, cfg)
 
 
+SCAN_WORDS = 8          # the spike/overflow scan tests 8 uint64 words (16 int32 flags) per branch
+
+
 @njit(cache=True)
 def _collect(k, n_spk, state, scratch, placement, records):
     """Append step k's spikes (ascending id) to the log and count its overflows; returns the log length.
 
-    Flags are scanned 2 ids (one uint64 word of two int32 flags) at a time."""
-    flag, fire = scratch.flag, scratch.fire
-    flag64, fire64 = flag.view(np.uint64), fire.view(np.uint64)
+    ``scratch.flag`` holds the ``F_*`` bits of every id (integrate writes the neurons', the
+    sources phase sets ``F_SPIKE`` of firing sources); it is read as uint64 words, 16 ids
+    (``SCAN_WORDS`` words) per test, and cleared where it was set."""
+    flag = scratch.flag
+    f64 = flag.view(np.uint64)
     core_of = placement.core_of
-    for w in range(flag64.size):
-        if flag64[w] | fire64[w]:
-            for g in range(2 * w, 2 * w + 2):
-                f = flag[g] | fire[g]
-                if f:
-                    if f & F_SPIKE:
-                        records.spk_step[n_spk] = k
-                        records.spk_id[n_spk] = g
-                        n_spk += 1
-                    if f > 1:
-                        c = core_of[g]
-                        if f & F_ACC:
-                            _overflow(state, c, ACC_SAT, g, k)
-                        if f & F_UWRAP:
-                            _overflow(state, c, U_WRAP, g, k)
-                        if f & F_VSAT:
-                            _overflow(state, c, V_SAT, g, k)
-                        if f & F_USAT:
-                            _overflow(state, c, U_SAT, g, k)
-                        if f & F_PROD:
-                            _overflow(state, c, PROD_SAT, g, k)
-                    flag[g] = 0
-                    fire[g] = 0
+    for b in range(0, f64.size, SCAN_WORDS):
+        any_set = f64[b]
+        for w in range(b + 1, b + SCAN_WORDS):
+            any_set |= f64[w]
+        if any_set == 0:
+            continue
+        for g in range(2 * b, 2 * b + 2 * SCAN_WORDS):
+            f = flag[g]
+            if f:
+                if f & F_SPIKE:
+                    records.spk_step[n_spk] = k
+                    records.spk_id[n_spk] = g
+                    n_spk += 1
+                if f > 1:
+                    c = core_of[g]
+                    if f & F_ACC:
+                        _overflow(state, c, ACC_SAT, g, k)
+                    if f & F_UWRAP:
+                        _overflow(state, c, U_WRAP, g, k)
+                    if f & F_VSAT:
+                        _overflow(state, c, V_SAT, g, k)
+                    if f & F_USAT:
+                        _overflow(state, c, U_SAT, g, k)
+                    if f & F_PROD:
+                        _overflow(state, c, PROD_SAT, g, k)
+                flag[g] = 0
     return n_spk
 
 
@@ -371,17 +391,19 @@ def _learn(k, lo, hi, spk_id, syn, learn, core_of, state, cfg):
 # -- the step loop ----------------------------------------------------------------------------------
 @njit(cache=True)
 def _sources(k, s, inputs, scratch):
-    """Mark the sources that fire in step k (chunk step s): explicit/regular, then Poisson."""
-    fire = scratch.fire
+    """Mark the sources that fire in step k (chunk step s), explicit/regular then Poisson, with
+    ``F_SPIKE`` in their flag (integrate never writes a source's flag), and add the step's
+    injected input."""
+    fire = scratch.flag
     for e in range(inputs.src_ptr[s], inputs.src_ptr[s + 1]):
-        fire[inputs.src_ids[e]] = 1
+        fire[inputs.src_ids[e]] = F_SPIKE
     uk = np.uint64(k)
     hit = scratch.pois_hit
     for e in range(inputs.pois_gid.shape[0]):     # pois_key = splitmix64(splitmix64(seed) ^ i)
         hit[e] = (fx.splitmix64(inputs.pois_key[e] ^ uk) >> np.uint64(32)) < inputs.pois_thr[e]
     for e in range(inputs.pois_gid.shape[0]):
         if hit[e]:
-            fire[inputs.pois_gid[e]] = 1
+            fire[inputs.pois_gid[e]] = F_SPIKE
     for j in range(inputs.ext_gid.shape[0]):      # host-written input current of this step
         scratch.ext_now[inputs.ext_gid[j]] += inputs.ext_val[s, j]
 

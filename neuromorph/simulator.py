@@ -88,12 +88,12 @@ class Simulator:
         self._synapses = p.synapses._replace(syn_w=self.syn_w)
         self.trace = np.zeros(p.learning.tr_decay.size, np.int32)
         self._first_ovf = np.full(3, -1, np.int64)
-        padded = -(-p.n // 2) * 2                 # int32 flags are scanned 2 ids (one uint64) at a time
+        padded = -(-p.n // 16) * 16               # int32 flags are scanned 16 ids (8 uint64 words) at a time
         # scratch (no state survives a step in these)
         pois_gid, pois_key, pois_thr = self._poisson_tables()
         self._pois = (pois_gid, pois_key, pois_thr)
         z = lambda dt: np.zeros(p.part_size, dt)  # noqa: E731
-        self._scratch = Scratch(fire=np.zeros(padded, np.int32), flag=np.zeros(padded, np.int32),
+        self._scratch = Scratch(flag=np.zeros(padded, np.int32),
                                 ext_now=np.zeros(p.n, np.int64), pois_hit=np.zeros(pois_gid.size, np.bool_),
                                 slot_off=np.zeros(p.D, np.uint64), partial=z(np.int64), part_mark=z(np.uint8),
                                 t_idx=z(np.int64), t_pos=z(np.int64), t_shift=z(np.int64))
@@ -116,7 +116,8 @@ class Simulator:
                       trace_one=1 << c.trace_frac_bits, trace_max=(1 << c.trace_bits) - 1,
                       trace_decay_bits=c.trace_decay_bits, threads=self.threads,
                       par_neurons=int(self.parallel_thresholds[0]), par_spikes=int(self.parallel_thresholds[1]),
-                      has_negexp=bool(np.any(p.synapses.proj["wexp"] < 0)), has_plastic=p.plastic,
+                      has_ext=bool(self._ext_gid.size), has_negexp=bool(np.any(p.synapses.proj["wexp"] < 0)),
+                      has_plastic=p.plastic,
                       prefetch=self._prefetch, strict=self.strict)
 
     # -- running --------------------------------------------------------------------------

@@ -144,6 +144,7 @@ class Config(NamedTuple):
     threads: int
     par_neurons: int        # a step integrates in parallel from this many neurons
     par_spikes: int         # and routes in parallel from this many spikes
+    has_ext: bool           # some neuron gets host-written input (injections)
     has_negexp: bool        # some projection has weight_exp < 0 (exact partial sums)
     has_plastic: bool
     prefetch: bool
@@ -165,8 +166,7 @@ class State(NamedTuple):
 class Scratch(NamedTuple):
     """Per-step scratch: nothing survives a step in these."""
 
-    fire: np.ndarray        # int32 per id (padded to 2): a source fires this step
-    flag: np.ndarray        # int32 per id (padded to 2): F_* bits set by integrate
+    flag: np.ndarray        # int32 per id (padded to 16): F_* bits set by integrate, F_SPIKE by firing sources
     ext_now: np.ndarray     # int64 per id: host-written input of this step
     pois_hit: np.ndarray
     slot_off: np.ndarray    # uint64 per delay slot: ring offset written by delay d

@@ -378,10 +378,11 @@ def _phase_profile(key: str, spec_path: str | None, steps: int, reps: int) -> di
 
 
 def bare_integrate(program, steps: int, reps: int) -> dict:
-    """The floor of phases 1+2: the integer LIF rule of docs/hardware-model.md §2 (decays,
-    u wrap, v saturation, refractory, reset) in a bare numba loop over the program's LIF
-    groups, ``steps`` times, with ``fixedpoint``'s own rule definitions — and nothing else: no
-    accumulator read, injected input, flags, counters or records. Izhikevich groups are left out."""
+    """The floor of phases 1+2: delivery and the integer LIF rule of docs/hardware-model.md
+    §3.3 and §2 (read, clear and saturate the accumulator; decays, u wrap, v saturation,
+    refractory, reset) in a bare numba loop over the program's LIF groups, ``steps`` times,
+    with ``fixedpoint``'s own rule definitions — and nothing else: no injected input, flags,
+    counters or records. Izhikevich groups are left out."""
     from numba import njit
 
     from neuromorph.fixedpoint import jit_module
@@ -390,17 +391,19 @@ def bare_integrate(program, steps: int, reps: int) -> dict:
     fx = jit_module()
 
     @njit(cache=False)
-    def loop(steps, u, v, ref, bias, groups, k, ub, vb):
+    def loop(steps, u, v, ref, ring, bias, groups, k, ub, vb, ab, shift):
         spikes = 0
         for _ in range(steps):
             for r in range(groups.shape[0]):
                 grp = groups[r]
                 a, b = grp.start, grp.stop
-                uu, vv, rr, bb = u[a:b], v[a:b], ref[a:b], bias[a:b]
+                uu, vv, rr, bb, ring_g = u[a:b], v[a:b], ref[a:b], bias[a:b], ring[a:b]
                 fu, fv, vth, rs = np.int64(np.int32(grp.fu)), np.int64(np.int32(grp.fv)), grp.vth, grp.ref_steps
                 keep_v, keep_u = -grp.reset_sub, grp.reset_u - 1
                 for g in range(uu.size):
-                    u1 = fx.wrap_once_asym(fx.mul_trunc(np.int64(uu[g]), fu, k), ub)
+                    acc = fx.saturate_signed(ring_g[g], ab)
+                    ring_g[g] = 0
+                    u1 = fx.wrap_once_asym(fx.mul_trunc(np.int64(uu[g]), fu, k) + (acc << shift), ub)
                     r0 = np.int64(rr[g])
                     vg = np.int64(vv[g])
                     v1 = fx.saturate_symmetric(fx.mul_trunc(vg, fv, k) + u1 + bb[g], vb)
@@ -417,8 +420,9 @@ def bare_integrate(program, steps: int, reps: int) -> dict:
     n_neurons = int(np.sum(groups["stop"] - groups["start"]))
     u, v = program.initial.u.astype(np.int32), program.initial.v.astype(np.int32)
     ref = np.zeros(program.n, np.int32)
-    args = lambda: (steps, u.copy(), v.copy(), ref.copy(), program.neurons.bias, groups, c.decay_bits,  # noqa: E731
-                    c.u_bits, c.v_bits)
+    ring = np.zeros(program.n, np.int64)
+    args = lambda: (steps, u.copy(), v.copy(), ref.copy(), ring, program.neurons.bias, groups,  # noqa: E731
+                    c.decay_bits, c.u_bits, c.v_bits, c.acc_bits, c.input_shift)
     t0 = time.perf_counter()
     loop(1, *args()[1:])
     compile_s = time.perf_counter() - t0
