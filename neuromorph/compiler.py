@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import CapacityError, CompileError, ParameterError, check_integer, check_range
-from .fixedpoint import WEIGHT_INT8, WEIGHT_NEGATED, WEIGHT_RAW, WEIGHT_UNSIGNED, encode_mant_exp, read_weights, rint
+from .fixedpoint import (WEIGHT_INT8, WEIGHT_NEGATED, WEIGHT_RAW, WEIGHT_UNSIGNED, encode_mant_exp, read_weights, rint,
+                         saturate, shift_floor, shift_trunc)
 from .tables import (GROUP, IZH, KIND_IZH, KIND_LIF, PROJ, RULE, InitialState, Learning, Neurons, Placement, Synapses,
                      records)
 from .hardware import LOIHI, ChipSpec
@@ -330,12 +331,9 @@ def prepare_weights(w: np.ndarray, sign_mode: str | None, num_weight_bits: int, 
     if not 1 <= num_weight_bits <= c.weight_bits:
         raise ParameterError("num_weight_bits", num_weight_bits, f"[1, {c.weight_bits}]")
     k, lo, hi = c.weight_grid(mode, num_weight_bits)
-    w = np.clip(w, lo, hi)
-    if mode == "inhibitory":
-        w = -(((-w) >> k) << k)
-    else:
-        w = (w >> k) << k
-    return w, mode
+    w = saturate(w, lo, hi)
+    # drop k LSBs: toward zero for inhibitory weights (magnitude truncation), floor otherwise
+    return (shift_trunc(w, k) if mode == "inhibitory" else shift_floor(w, k)) << k, mode
 
 
 @dataclass(frozen=True)

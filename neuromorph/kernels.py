@@ -185,7 +185,7 @@ def integrate_replay(n_steps, neurons, state, scratch, cfg):
 SCAN_WORDS = 8          # the spike/overflow scan tests 8 uint64 words (16 int32 flags) per branch
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _collect(k, n_spk, state, scratch, placement, records):
     """Append step k's spikes (ascending id) to the log and count its overflows; returns the log length.
 
@@ -389,7 +389,7 @@ def _learn(k, lo, hi, spk_id, syn, learn, core_of, state, cfg):
 
 
 # -- the step loop ----------------------------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _sources(k, s, inputs, scratch):
     """Mark the sources that fire in step k (chunk step s), explicit/regular then Poisson, with
     ``F_SPIKE`` in their flag (integrate never writes a source's flag), and add the step's

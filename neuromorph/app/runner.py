@@ -79,15 +79,16 @@ def run_backends(cmp: Comparison, preset: str | None = None, progress: bool | No
     net, n = cmp.network, cmp.n_steps
     n_back = 3 if cmp.chip else 2
     bar = _Progress(n_back * n * net.dt, net.name, progress)
+    chip = get_preset(preset or cmp.preset)
     try:
         for mode in ("continuous", "hardware"):
             t = time.perf_counter()
-            results[mode] = simulate(net, n, mode)
+            results[mode] = simulate(net, n, mode, chip=chip)
             walls[mode] = time.perf_counter() - t
             bar.advance(n * net.dt, mode, walls[mode])
         if cmp.chip:
             t = time.perf_counter()
-            program = compile_network(net, get_preset(preset or cmp.preset), headroom=cmp.headroom)
+            program = compile_network(net, chip, headroom=cmp.headroom)
             sim = Simulator(program, strict=False)
             chunk = max(1000, n // 50)
             left = n
@@ -247,9 +248,10 @@ def run_single(cmp: Comparison, out_dir: str | Path, backend: str | None = None)
         res = Simulator(compile_network(cmp.network, preset(cmp.preset), headroom=cmp.headroom),
                         strict=False).run(cmp.n_steps).result()
     else:
+        from neuromorph.hardware import preset
         from reference.network_sim import simulate
 
-        res = simulate(cmp.network, cmp.n_steps, backend)
+        res = simulate(cmp.network, cmp.n_steps, backend, chip=preset(cmp.preset))
     pops = populations_of(cmp, res)
     t1 = res.spikes.n_steps * res.spikes.dt
     summary = {"backend": backend, "label": cmp.labels[backend], "duration_s": t1}
