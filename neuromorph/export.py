@@ -9,8 +9,9 @@ holds exactly the bits a core would store.
 * :func:`write_program` / :func:`read_program`: a compiled
   :class:`~neuromorph.compiler.Program` as one image per core (neuron registers and initial
   state of the core's neurons; the synapses stored in the core), plus the host-side
-  description (sources, probes, injections, scales, chip spec). Reading rebuilds the
-  register-level network and compiles it again, giving an identical program.
+  description (sources, probes, injections, scales, chip spec), all read from the program's
+  parts. Reading rebuilds the register-level network and compiles it again, giving an
+  identical program.
 """
 
 from __future__ import annotations

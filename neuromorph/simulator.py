@@ -18,7 +18,7 @@ from .network import Network, PoissonSpikes, RunResult, SpikeLog, Traces
 from .tables import COUNTER_NAMES, GROUP, KIND_IZH, N_COUNTERS, NEURON_UPDATES, Config, Inputs, Records, Scratch, State
 
 PREFETCH_TABLE_BYTES = 8 << 20
-PARALLEL_THRESHOLDS = (12288, 8)      # (ids, spikes in the step): see Simulator.parallel_thresholds
+PARALLEL_THRESHOLDS = (12288, 2048)   # (ids, spikes in the step): see Simulator.parallel_thresholds
 STATE_FIELDS = ("u", "v", "ref", "ring", "counters", "step", "syn_w", "trace")
 
 
@@ -39,8 +39,8 @@ class Simulator:
         numba threads for the integrate and route phases (1: serial). Any number of threads
         gives the same bits: neurons are split into disjoint ranges and synaptic sums are
         exact, with each thread owning whole destination cores. Threads engage per step only
-        above ``parallel_thresholds`` (default (12288 ids, 8 spikes): measured on 2 cores, CUBA
-        16k gains 1.2x, 64k 1.5x, 8k nothing; docs/performance.md).
+        above ``parallel_thresholds`` (default (12288 ids, 2048 spikes): measured on 2 cores, a parallel
+        integrate pays from ~16k ids, a parallel route at none of the measured loads; docs/performance.md).
     prefetch : bool or None
         Prefetch synapse rows a few spikes ahead while routing (speed only, same bits).
         ``None`` (default): on when the synapse tables exceed 8 MiB (beyond the caches).

@@ -91,8 +91,15 @@ def test_bench_quick_json(tmp_path):
     # as many events as the chip delivered, up to the row-length rounding of the random rows
     assert abs(s["events"] - c["syn_events"]) <= 0.02 * c["syn_events"] + 2 * s["row_len"]
     assert s["table_synapses"] == c["synapses"]
+    # the route replay delivers exactly the run's events; every phase and the floor are measured
+    assert s["route_replay"]["events"] == c["syn_events"]
+    for f in ("phase_loop_s", "integrate_s", "route_s", "bare_integrate_s", "floor_scatter_s"):
+        assert c[f] > 0, f
+    assert c["floor_s"] == c["bare_integrate_s"] + c["floor_scatter_s"]
+    assert c["loop_over_floor"] == c["phase_loop_s"] / c["floor_s"]
     table = bench.format_table(data)
     assert "cuba300" in table and "chip1k" in table and "not available on the chip" not in table
+    assert "floor[cuba300]: loop" in table
     assert "Song et al. 2000" in table and "chip/reference loop" in table
 
 

@@ -313,37 +313,52 @@ def program_memory(program, sim) -> dict:
 def phase_floor(chip: dict, profile: dict, scatter: dict) -> dict:
     """Per-phase profile of the chip's loop and the floor for the same work on this machine.
 
-    ``floor_s`` = bare integrate (the same rule, nothing else) + the run's synaptic events at
-    the bare scatter's rate; ``bookkeeping_s`` = loop - integrate alone - route alone
-    (sources, the spike/overflow scan, counters, probes, call overheads)."""
+    All from :func:`_phase_profile`'s interleaved rounds: ``floor_s`` = bare integrate (the
+    same rule, nothing else) + the run's synaptic events at the bare scatter's rate;
+    ``bookkeeping_s`` = loop - integrate alone - route alone (sources, the spike/overflow scan,
+    counters, probes, call overheads)."""
+    loop = profile["loop_s"]
     floor_scatter = chip["syn_events"] / scatter["events_per_s"]
     floor = profile["bare_integrate_s"] + floor_scatter
-    return dict(integrate_s=profile["integrate_s"], route_s=profile["route_s"],
-                bookkeeping_s=chip["loop_s"] - profile["integrate_s"] - profile["route_s"],
+    return dict(phase_loop_s=loop, integrate_s=profile["integrate_s"], route_s=profile["route_s"],
+                bookkeeping_s=loop - profile["integrate_s"] - profile["route_s"],
                 bare_integrate_s=profile["bare_integrate_s"], floor_scatter_s=floor_scatter, floor_s=floor,
-                loop_over_floor=chip["loop_s"] / floor)
+                loop_over_floor=loop / floor)
 
 
-def _best_of(reps: int, fn) -> float:
-    """Best wall time of ``reps`` calls of ``fn`` (after one untimed call)."""
-    fn()
-    best = math.inf
-    for _ in range(max(1, reps)):
+def _timer(fn):
+    """A callable that runs ``fn`` and returns its wall time."""
+    def timed():
         a = time.perf_counter()
         fn()
-        best = min(best, time.perf_counter() - a)
+        return time.perf_counter() - a
+    return timed
+
+
+def interleaved_best(timers: dict, rounds: int) -> dict:
+    """Best time of each named timer (a callable returning seconds) over ``rounds`` rounds in
+    which every timer runs once in turn, after one untimed warm-up round: on a machine whose
+    speed drifts over seconds, measurements that are compared are taken side by side."""
+    for t in timers.values():
+        t()
+    best = {k: math.inf for k in timers}
+    for _ in range(max(1, rounds)):
+        for k, t in timers.items():
+            best[k] = min(best[k], t())
     return best
 
 
 def _phase_profile(key: str, spec_path: str | None, steps: int, reps: int) -> dict | None:
-    """The loop's phases, each measured alone with the chip's own code, and the integrate floor:
+    """The loop, each of its phases alone with the chip's own code, and the integrate floor,
+    timed in interleaved rounds (best of ``reps`` each):
 
+    * ``loop_s``: ``Simulator.run(steps)`` of a fresh simulator (every counter on);
     * ``route_s``: phase 3 alone (``kernels.route_replay`` over the run's recorded spike log);
     * ``integrate_s``: phases 1+2 alone (``kernels.integrate_replay``: the same neuron-steps
       through the chip's integrate code, flags included);
     * ``bare_integrate_s``: the floor of integration, a bare numba loop of the same integer
-      rule (§2, written with ``fixedpoint``'s twins) over the same neuron-steps, with no
-      flags, counters, injected input or records (:func:`bare_integrate`).
+      rule (written with ``fixedpoint``'s twins) over the same neuron-steps, with no flags,
+      counters, injected input or records (:func:`bare_integrate`).
     """
     if key.startswith("cuba") and spec_path:
         program = chip_cuba_program(load_spec(spec_path))[0]
@@ -363,26 +378,36 @@ def _phase_profile(key: str, spec_path: str | None, steps: int, reps: int) -> di
     p = program
     ring = np.zeros(p.D * p.n, np.int64)
     counters = np.zeros_like(sim.counters)
-    route_s = _best_of(reps, lambda: kernels.route_replay(step_ptr, spk_id, p.n, p.D, sim._synapses, ring, counters,
-                                                          sim._prefetch))
-    events = int(counters[:, SYN_EVENTS].sum()) // (max(1, reps) + 1)
-    segs = int(np.sum(p.synapses.axon_ptr[spk_id + 1] - p.synapses.axon_ptr[spk_id]))
     fresh = Simulator(program, strict=False)
     state = State(fresh.u, fresh.v, fresh.ref, fresh.ring, fresh.trace, fresh.counters, fresh._first_ovf)
-    integrate_s = _best_of(reps, lambda: kernels.integrate_replay(steps, fresh._neurons, state, fresh._scratch,
-                                                                  fresh._config()))
-    bare = bare_integrate(program, steps, reps)
-    return dict(route_s=route_s, events=events, events_per_s=events / route_s, segments=segs,
+
+    def loop():
+        s = Simulator(program, strict=False)
+        return _timer(lambda: s.run(steps))()
+
+    best = interleaved_best({
+        "loop_s": loop,
+        "integrate_s": _timer(lambda: kernels.integrate_replay(steps, fresh._neurons, state, fresh._scratch,
+                                                               fresh._config())),
+        "route_s": _timer(lambda: kernels.route_replay(step_ptr, spk_id, p.n, p.D, sim._synapses, ring, counters,
+                                                       sim._prefetch)),
+        "bare_integrate_s": bare_integrate(program, steps),
+    }, reps)
+    events = int(counters[:, SYN_EVENTS].sum()) // (max(1, reps) + 1)
+    segs = int(np.sum(p.synapses.axon_ptr[spk_id + 1] - p.synapses.axon_ptr[spk_id]))
+    n_lif = int(np.sum(p.neurons.groups["stop"] - p.neurons.groups["start"]))
+    return dict(best, events=events, events_per_s=events / best["route_s"], segments=segs,
                 synapses_per_segment=events / max(segs, 1), prefetch=bool(sim._prefetch),
-                integrate_s=integrate_s, **bare)
+                bare_integrate_ns_per_neuron_step=best["bare_integrate_s"] / max(n_lif * steps, 1) * 1e9)
 
 
-def bare_integrate(program, steps: int, reps: int) -> dict:
-    """The floor of phases 1+2: delivery and the integer LIF rule of docs/hardware-model.md
-    §3.3 and §2 (read, clear and saturate the accumulator; decays, u wrap, v saturation,
-    refractory, reset) in a bare numba loop over the program's LIF groups, ``steps`` times,
-    with ``fixedpoint``'s own rule definitions — and nothing else: no injected input, flags,
-    counters or records. Izhikevich groups are left out."""
+def bare_integrate(program, steps: int):
+    """The floor of phases 1+2, as a timer (a callable returning seconds): delivery and the
+    integer LIF rule of docs/hardware-model.md §3.3 and §2 (read, clear and saturate the
+    accumulator; decays, u wrap, v saturation, refractory, reset) in a bare numba loop over
+    the program's LIF groups, ``steps`` times, with ``fixedpoint``'s own rule definitions —
+    and nothing else: no injected input, flags, counters or records. Izhikevich groups are
+    left out."""
     from numba import njit
 
     from neuromorph.fixedpoint import jit_module
@@ -417,19 +442,14 @@ def bare_integrate(program, steps: int, reps: int) -> dict:
 
     c = program.chip.core
     groups = program.neurons.groups[program.neurons.groups["kind"] == KIND_LIF]
-    n_neurons = int(np.sum(groups["stop"] - groups["start"]))
-    u, v = program.initial.u.astype(np.int32), program.initial.v.astype(np.int32)
-    ref = np.zeros(program.n, np.int32)
+    u0, v0 = program.initial.u.astype(np.int32), program.initial.v.astype(np.int32)
     ring = np.zeros(program.n, np.int64)
-    args = lambda: (steps, u.copy(), v.copy(), ref.copy(), ring, program.neurons.bias, groups,  # noqa: E731
-                    c.decay_bits, c.u_bits, c.v_bits, c.acc_bits, c.input_shift)
-    t0 = time.perf_counter()
-    loop(1, *args()[1:])
-    compile_s = time.perf_counter() - t0
-    best = _best_of(reps, lambda: loop(*args()))
-    return dict(bare_integrate_s=best, bare_integrate_neuron_steps=n_neurons * steps,
-                bare_integrate_ns_per_neuron_step=best / max(n_neurons * steps, 1) * 1e9,
-                bare_integrate_compile_s=compile_s)
+
+    def run():
+        u, v, ref = u0.copy(), v0.copy(), np.zeros(program.n, np.int32)
+        return _timer(lambda: loop(steps, u, v, ref, ring, program.neurons.bias, groups, c.decay_bits, c.u_bits,
+                                   c.v_bits, c.acc_bits, c.input_shift))()
+    return run
 
 
 # --------------------------------------------------------------------------------------
@@ -1009,7 +1029,7 @@ def run_suite(quick: bool = False, compare: bool = False, out_dir: str | Path = 
                         B[k]["delivery_events_per_s"] = rr["events_per_s"]
                         B[k]["fraction_of_bare_scatter_delivery"] = rr["events_per_s"] / s["events_per_s"]
                         B[k].update(phase_floor(B[k], rr, s))
-                        log(f"  {k}: loop {B[k]['loop_s']:.4f} s = integrate {rr['integrate_s']:.4f} + route "
+                        log(f"  {k}: loop {B[k]['phase_loop_s']:.4f} s = integrate {rr['integrate_s']:.4f} + route "
                             f"{rr['route_s']:.4f} + bookkeeping {B[k]['bookkeeping_s']:.4f}; floor "
                             f"{B[k]['floor_s']:.4f} s (bare integrate {rr['bare_integrate_s']:.4f} + bare scatter "
                             f"{B[k]['floor_scatter_s']:.4f}); loop / floor {B[k]['loop_over_floor']:.2f}")
@@ -1219,7 +1239,7 @@ def format_table(R: dict) -> str:
                              + (f"; delivery alone (route replay) {r['delivery_events_per_s'] / 1e6:.0f} M ev/s = "
                                 f"{100 * d:.0f} % of it" if d else ""))
                 if "floor_s" in r:
-                    lines.append(f"floor[{k}]: loop {r['loop_s']:.4f} s = integrate {r['integrate_s']:.4f} + route "
+                    lines.append(f"floor[{k}]: loop {r['phase_loop_s']:.4f} s = integrate {r['integrate_s']:.4f} + route "
                                  f"{r['route_s']:.4f} + bookkeeping {r['bookkeeping_s']:.4f}; floor {r['floor_s']:.4f} s "
                                  f"= bare integrate {r['bare_integrate_s']:.4f} + bare scatter {r['floor_scatter_s']:.4f}; "
                                  f"loop / floor = {r['loop_over_floor']:.2f}")
