@@ -54,7 +54,7 @@ def _prefetch(typingctx, arr, idx):
 
 
 # -- phases 1+2: deliver and integrate ------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _integrate_lif(ring, ext, u, v, ref, bias, flag, grp, cfg):
     """Deliver + integrate one group of LIF neurons (§2, §3.3); the loop is compiled twice, with
     and without host-written input, so that programs without injections never touch ``ext``."""
@@ -256,7 +256,7 @@ def _prefetch_ahead(e, hi, spk_id, syn):
             _prefetch(syn.syn_d, o)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _route_owned(t, T, lo, hi, spk_id, syn, slot_off, ring, counters, pf):
     """Route spikes lo..hi-1 along segments with weight_exp >= 0 into cores c with c % T == t (§3.2).
 
