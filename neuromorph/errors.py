@@ -29,6 +29,16 @@ class CapacityError(ValueError):
         super().__init__(f"{where}: {resource} needs {needed}, limit is {limit}")
 
 
+class FileFormatError(ValueError):
+    """A file is not what it claims to be: names the file, the block and what is wrong."""
+
+    def __init__(self, path, block: str, problem: str):
+        self.path = str(path)
+        self.block = block
+        self.problem = problem
+        super().__init__(f"{path}: {block}: {problem}")
+
+
 class CompileError(ValueError):
     """A network description cannot be mapped onto the chip (unsupported feature)."""
 

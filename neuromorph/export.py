@@ -21,23 +21,28 @@ import json
 import os
 import struct
 import tempfile
+import zlib
 from pathlib import Path
 
 import numpy as np
 from bitstring import Array
 
 from .compiler import IzhScale, LIFScale, Program, build_program
-from .errors import ParameterError
+from .errors import FileFormatError, ParameterError
 from .hardware import ChipSpec, CoreSpec, EnergyModel
 from .network import (CurrentInjection, IzhikevichRegisters, LIFRegisters, Network, PoissonSpikes,
                       ProjectionRegisters, RegularSpikes, SpikeLog, SpikeTimes, StateProbe, STDPRegisters)
 
-AER_MAGIC = b"NMAER\x00\x01\x00"
-PROGRAM_MAGIC = b"NMPROG\x01\x00"
+AER_MAGIC = b"NMAER\x00\x02\x00"
+PROGRAM_MAGIC = b"NMPROG\x02\x00"
+LEGACY_MAGICS = {AER_MAGIC: b"NMAER\x00\x01\x00", PROGRAM_MAGIC: b"NMPROG\x01\x00"}   # unchecksummed, still read
+AER_VERSIONS = (1, 2)
+PROGRAM_VERSIONS = (1, 2, 3)
 
 
 # --------------------------------------------------------------------------------------
-# container: magic | uint32 header length | JSON header | binary blobs (offsets in header)
+# container: magic | uint32 header length | JSON header | uint32 CRC32 of the header |
+# blobs (offset, length and CRC32 of each in the header; body_length their total)
 # --------------------------------------------------------------------------------------
 def _atomic_write(path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename."""
@@ -57,23 +62,52 @@ def _atomic_write(path: str | Path, data: bytes) -> None:
 
 
 def _pack(magic: bytes, header: dict, blobs: list[bytes]) -> bytes:
-    offsets, pos = [], 0
+    entries, pos = [], 0
     for b in blobs:
-        offsets.append([pos, len(b)])
+        entries.append([pos, len(b), zlib.crc32(b)])
         pos += len(b)
-    header = dict(header, blobs=offsets)
-    head = json.dumps(header, sort_keys=True).encode()
-    return magic + struct.pack("<I", len(head)) + head + b"".join(blobs)
+    head = json.dumps(dict(header, blobs=entries, body_length=pos), sort_keys=True).encode()
+    return magic + struct.pack("<I", len(head)) + head + struct.pack("<I", zlib.crc32(head)) + b"".join(blobs)
 
 
-def _unpack(data: bytes, magic: bytes, what: str) -> tuple[dict, list[bytes]]:
-    if not data.startswith(magic):
-        raise ParameterError("file", data[:8], f"a {what} file starting with {magic!r}")
+def _unpack(data: bytes, magic: bytes, what: str, path, versions: tuple) -> tuple[dict, list[bytes]]:
+    """Split a container, refusing anything short, long, flipped or of an unknown version."""
+    legacy = data.startswith(LEGACY_MAGICS[magic])
+    if not (data.startswith(magic) or legacy):
+        raise FileFormatError(path, "magic", f"not a {what} file (starts with {bytes(data[:len(magic)])!r}, "
+                                             f"expected {magic!r})")
+    if len(data) < len(magic) + 4:
+        raise FileFormatError(path, "header length", f"file ends after {len(data)} bytes")
     (n,) = struct.unpack_from("<I", data, len(magic))
     start = len(magic) + 4
-    header = json.loads(data[start:start + n])
-    body = memoryview(data)[start + n:]
-    blobs = [bytes(body[a:a + size]) for a, size in header["blobs"]]
+    end = start + n + (0 if legacy else 4)
+    if len(data) < end:
+        raise FileFormatError(path, "header", f"file ends after {len(data)} bytes; the header needs {end}")
+    head = bytes(data[start:start + n])
+    if not legacy:
+        (crc,) = struct.unpack_from("<I", data, start + n)
+        if zlib.crc32(head) != crc:
+            raise FileFormatError(path, "header", f"checksum {zlib.crc32(head):#010x} != stored {crc:#010x}")
+    try:
+        header = json.loads(head)
+    except ValueError as e:
+        raise FileFormatError(path, "header", f"not valid JSON ({e})") from None
+    if header.get("version") not in versions:
+        raise FileFormatError(path, "header", f"unknown version {header.get('version')!r} "
+                                              f"(this reader knows {list(versions)})")
+    body = memoryview(data)[end:]
+    if not legacy and len(body) != header["body_length"]:
+        raise FileFormatError(path, "body", f"{len(body)} bytes, the header says {header['body_length']} "
+                                            f"({'truncated' if len(body) < header['body_length'] else 'extra bytes'})")
+    blobs = []
+    for i, entry in enumerate(header["blobs"]):
+        a, size = entry[0], entry[1]
+        if a < 0 or size < 0 or a + size > len(body):
+            raise FileFormatError(path, f"block {i}", f"bytes {a}..{a + size} lie outside the {len(body)}-byte body")
+        blob = bytes(body[a:a + size])
+        if not legacy and zlib.crc32(blob) != entry[2]:
+            raise FileFormatError(path, f"block {i}", f"checksum {zlib.crc32(blob):#010x} != stored {entry[2]:#010x}")
+        blobs.append(blob)
     return header, blobs
 
 
@@ -81,7 +115,12 @@ def _bits(values, dtype: str) -> bytes:
     return Array(dtype, np.asarray(values, dtype=np.int64).tolist()).tobytes()
 
 
-def _unbits(blob: bytes, dtype: str, n: int) -> np.ndarray:
+def _unbits(blob: bytes, dtype: str, n: int, path="?") -> np.ndarray:
+    """``n`` fields of ``dtype`` from a blob that must hold exactly them (padded to a byte)."""
+    bits = int(dtype.lstrip("uint"))
+    if len(blob) != -(-n * bits // 8):
+        raise FileFormatError(path, f"{dtype} block", f"{len(blob)} bytes, but {n} fields of {bits} bits need "
+                                                      f"{-(-n * bits // 8)}")
     return np.array(Array.from_bytes(dtype, blob).tolist()[:n], dtype=np.int64)
 
 
@@ -97,7 +136,7 @@ def write_aer(log: SpikeLog, path: str | Path) -> None:
     step_bits = _width(max(log.n_steps - 1, int(log.steps.max(initial=0))))
     id_bits = _width(max(log.n_neurons - 1, int(log.ids.max(initial=0))))
     words = (log.steps.astype(np.int64) << id_bits) | log.ids.astype(np.int64)
-    header = {"format": "neuromorph-aer", "version": 1, "dt": log.dt, "n_steps": int(log.n_steps),
+    header = {"format": "neuromorph-aer", "version": 2, "dt": log.dt, "n_steps": int(log.n_steps),
               "step_bits": step_bits, "id_bits": id_bits, "n_events": int(words.size),
               "populations": {k: list(v) for k, v in log.populations.items()},
               "has_times": log.times is not None}
@@ -108,11 +147,15 @@ def write_aer(log: SpikeLog, path: str | Path) -> None:
 
 
 def read_aer(path: str | Path) -> SpikeLog:
-    h, blobs = _unpack(Path(path).read_bytes(), AER_MAGIC, "neuromorph AER")
-    words = _unbits(blobs[0], f"uint{h['step_bits'] + h['id_bits']}", h["n_events"])
+    h, blobs = _unpack(Path(path).read_bytes(), AER_MAGIC, "neuromorph AER", path, AER_VERSIONS)
+    words = _unbits(blobs[0], f"uint{h['step_bits'] + h['id_bits']}", h["n_events"], path)
     ids = words & ((1 << h["id_bits"]) - 1)
     steps = words >> h["id_bits"]
-    times = np.frombuffer(blobs[1], dtype="<f8").copy() if h["has_times"] else None
+    times = None
+    if h["has_times"]:
+        if len(blobs[1]) != 8 * h["n_events"]:
+            raise FileFormatError(path, "block 1 (times)", f"{len(blobs[1])} bytes for {h['n_events']} float64 times")
+        times = np.frombuffer(blobs[1], dtype="<f8").copy()
     return SpikeLog(steps, ids, h["dt"], h["n_steps"], {k: tuple(v) for k, v in h["populations"].items()}, times)
 
 
@@ -250,7 +293,7 @@ def write_program(program: Program, path: str | Path) -> None:
                      "v_origin": float(sc.v_origin), "a_per_lsb": float(sc.a_per_lsb)}
               for name, sc in h.scales.items()}
     header = {
-        "format": "neuromorph-program", "version": 2, "dt": p.dt, "name": p.name,
+        "format": "neuromorph-program", "version": 3, "dt": p.dt, "name": p.name,
         "chip": dataclasses.asdict(p.chip), "loihi_compat": p.loihi_compat, "gid_bits": gid_bits,
         "fmt_bits": fmt_bits, "w_bits": w_bits, "lidx_bits": lidx_bits, "populations": pops, "projections": proj_meta, "cores": cores,
         "probes": probes, "injections": inj, "scales": scales,
@@ -275,7 +318,7 @@ def read_program(path: str | Path) -> Program:
     """Read a program image and rebuild the identical :class:`Program`."""
     from .compiler import CompileReport
 
-    h, blobs = _unpack(Path(path).read_bytes(), PROGRAM_MAGIC, "neuromorph program")
+    h, blobs = _unpack(Path(path).read_bytes(), PROGRAM_MAGIC, "neuromorph program", path, PROGRAM_VERSIONS)
     ch = h["chip"]
     chip = ChipSpec(name=ch["name"], n_cores=ch["n_cores"], core=CoreSpec(**ch["core"]),
                     energy=EnergyModel(**ch["energy"]))
@@ -288,20 +331,20 @@ def read_program(path: str | Path) -> Program:
     pre, tgt, w, d, fmt, lidx = [], [], [], [], [], []
     for img in h["cores"]:
         nn = img["n_neurons"]
-        kinds = _unbits(blobs[img["kinds"]], "uint1", nn)
-        gids = _unbits(blobs[img["gids"]], f"uint{h['gid_bits']}", nn)
+        kinds = _unbits(blobs[img["kinds"]], "uint1", nn, path)
+        gids = _unbits(blobs[img["gids"]], f"uint{h['gid_bits']}", nn, path)
         for f, dt in _lif_fields(c):
-            lif[f][gids[kinds == 0]] = _unbits(blobs[img["lif"][f]], dt, img["n_lif"])
+            lif[f][gids[kinds == 0]] = _unbits(blobs[img["lif"][f]], dt, img["n_lif"], path)
         for f, dt in _izh_fields(c):
-            izh[f][gids[kinds == 1]] = _unbits(blobs[img["izh"][f]], dt, img["n_izh"])
+            izh[f][gids[kinds == 1]] = _unbits(blobs[img["izh"][f]], dt, img["n_izh"], path)
         s, ns = img["syn"], img["n_synapses"]
-        pre.append(_unbits(blobs[s["src"]], f"uint{h['gid_bits']}", ns))
-        tgt.append(gids[_unbits(blobs[s["tgt"]], f"uint{c.synapse_index_bits}", ns)])
-        w.append(_unbits(blobs[s["w"]], f"int{h.get('w_bits', c.weight_bits + 1)}", ns))
-        d.append(_unbits(blobs[s["d"]], f"uint{max(1, c.delay_bits)}", ns))
-        fmt.append(_unbits(blobs[s["fmt"]], f"uint{h['fmt_bits']}", ns))
+        pre.append(_unbits(blobs[s["src"]], f"uint{h['gid_bits']}", ns, path))
+        tgt.append(gids[_unbits(blobs[s["tgt"]], f"uint{c.synapse_index_bits}", ns, path)])
+        w.append(_unbits(blobs[s["w"]], f"int{h.get('w_bits', c.weight_bits + 1)}", ns, path))
+        d.append(_unbits(blobs[s["d"]], f"uint{max(1, c.delay_bits)}", ns, path))
+        fmt.append(_unbits(blobs[s["fmt"]], f"uint{h['fmt_bits']}", ns, path))
         if h.get("lidx_bits"):
-            lidx.append(_unbits(blobs[s["lidx"]], f"uint{h['lidx_bits']}", ns))
+            lidx.append(_unbits(blobs[s["lidx"]], f"uint{h['lidx_bits']}", ns, path))
     for pop in h["populations"]:
         start = net.n_neurons
         sl = slice(start, start + pop["size"])

@@ -1,14 +1,16 @@
 """Export: AER spike logs and program images read back identical; writes are atomic."""
 
+import json
 import os
 import struct
+import zlib
 
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from neuromorph.compiler import Program, compile_network
-from neuromorph.errors import ParameterError
+from neuromorph.errors import FileFormatError
 from neuromorph.export import AER_MAGIC, read_aer, read_program, write_aer, write_program
 from neuromorph.hardware import LOIHI
 from neuromorph.network import (LIF, Izhikevich, LIFRegisters, Network, PoissonSpikes, RegularSpikes, SpikeLog,
@@ -23,7 +25,11 @@ def test_aer_bit_layout_by_hand(tmp_path):
     raw = (tmp_path / "s.aer").read_bytes()
     assert raw.startswith(AER_MAGIC)
     (n,) = struct.unpack_from("<I", raw, len(AER_MAGIC))
-    assert raw[len(AER_MAGIC) + 4 + n:] == bytes([0b0001_1110])
+    payload = bytes([0b0001_1110])
+    # header, its CRC32, then the payload (its CRC32 in the header's block list)
+    head = raw[len(AER_MAGIC) + 4:len(AER_MAGIC) + 4 + n]
+    assert raw[len(AER_MAGIC) + 4 + n:] == struct.pack("<I", zlib.crc32(head)) + payload
+    assert json.loads(head)["blobs"] == [[0, 1, zlib.crc32(payload)]]
 
 
 @settings(max_examples=60, deadline=None)
@@ -152,5 +158,5 @@ def test_writes_are_atomic(tmp_path, monkeypatch):
 
 def test_wrong_file_is_named(tmp_path):
     (tmp_path / "x.aer").write_bytes(b"not an aer file")
-    with pytest.raises(ParameterError, match="file"):
+    with pytest.raises(FileFormatError, match=r"x\.aer: magic: not a neuromorph AER file"):
         read_aer(tmp_path / "x.aer")
