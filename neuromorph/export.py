@@ -38,6 +38,9 @@ PROGRAM_MAGIC = b"NMPROG\x02\x00"
 LEGACY_MAGICS = {AER_MAGIC: b"NMAER\x00\x01\x00", PROGRAM_MAGIC: b"NMPROG\x01\x00"}   # unchecksummed, still read
 AER_VERSIONS = (1, 2)
 PROGRAM_VERSIONS = (1, 2, 3)
+CHECKPOINT_MAGIC = b"NMCKPT\x01\x00"
+LEGACY_MAGICS[CHECKPOINT_MAGIC] = b"\x00" * 8                     # none: checkpoints were never unchecksummed
+CHECKPOINT_DTYPES = ("int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "float64")
 
 
 # --------------------------------------------------------------------------------------
@@ -139,7 +142,7 @@ def write_aer(log: SpikeLog, path: str | Path) -> None:
     header = {"format": "neuromorph-aer", "version": 2, "dt": log.dt, "n_steps": int(log.n_steps),
               "step_bits": step_bits, "id_bits": id_bits, "n_events": int(words.size),
               "populations": {k: list(v) for k, v in log.populations.items()},
-              "has_times": log.times is not None}
+              "has_times": log.times is not None, "first_step": int(log.first_step)}
     blobs = [_bits(words, f"uint{step_bits + id_bits}")]
     if log.times is not None:
         blobs.append(np.asarray(log.times, dtype="<f8").tobytes())
@@ -156,7 +159,8 @@ def read_aer(path: str | Path) -> SpikeLog:
         if len(blobs[1]) != 8 * h["n_events"]:
             raise FileFormatError(path, "block 1 (times)", f"{len(blobs[1])} bytes for {h['n_events']} float64 times")
         times = np.frombuffer(blobs[1], dtype="<f8").copy()
-    return SpikeLog(steps, ids, h["dt"], h["n_steps"], {k: tuple(v) for k, v in h["populations"].items()}, times)
+    return SpikeLog(steps, ids, h["dt"], h["n_steps"], {k: tuple(v) for k, v in h["populations"].items()}, times,
+                    h.get("first_step", 0))
 
 
 # --------------------------------------------------------------------------------------
@@ -385,3 +389,36 @@ def read_program(path: str | Path) -> Program:
     program = build_program(net, chip, h["loihi_compat"], scales, report)
     report.notes[:] = list(dict.fromkeys(report.notes))     # build_program re-adds its own notes
     return program
+
+
+# --------------------------------------------------------------------------------------
+# Checkpoints
+# --------------------------------------------------------------------------------------
+def write_checkpoint(arrays: dict[str, np.ndarray], path: str | Path) -> None:
+    """Write named integer (or float64) arrays as a checksummed checkpoint (atomic); the
+    simulator's :meth:`~neuromorph.simulator.Simulator.save` uses it."""
+    blobs, meta = [], {}
+    for name, a in arrays.items():
+        a = np.ascontiguousarray(a)
+        if a.dtype.name not in CHECKPOINT_DTYPES:
+            raise ParameterError(name, a.dtype.name, f"one of {CHECKPOINT_DTYPES}", "write_checkpoint")
+        meta[name] = {"dtype": a.dtype.name, "shape": list(a.shape), "block": len(blobs)}
+        blobs.append(a.astype(a.dtype.newbyteorder("<"), copy=False).tobytes())
+    header = {"format": "neuromorph-checkpoint", "version": 1, "arrays": meta}
+    _atomic_write(path, _pack(CHECKPOINT_MAGIC, header, blobs))
+
+
+def read_checkpoint(path: str | Path) -> dict[str, np.ndarray]:
+    """Read a checkpoint written by :func:`write_checkpoint` (every block checked)."""
+    h, blobs = _unpack(Path(path).read_bytes(), CHECKPOINT_MAGIC, "neuromorph checkpoint", path, (1,))
+    out = {}
+    for name, m in h["arrays"].items():
+        if m["dtype"] not in CHECKPOINT_DTYPES:
+            raise FileFormatError(path, f"block {m['block']} ({name})", f"dtype {m['dtype']!r} is not a checkpoint dtype")
+        dt = np.dtype(m["dtype"]).newbyteorder("<")
+        blob = blobs[m["block"]]
+        if len(blob) != int(np.prod(m["shape"], dtype=np.int64)) * dt.itemsize:
+            raise FileFormatError(path, f"block {m['block']} ({name})", f"{len(blob)} bytes for shape {m['shape']} "
+                                                                       f"of {m['dtype']}")
+        out[name] = np.frombuffer(blob, dt).reshape(m["shape"]).astype(dt.newbyteorder("="))
+    return out

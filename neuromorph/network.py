@@ -725,6 +725,9 @@ class SpikeLog:
     populations : mapping name -> (start, size) of global ids.
     times : optional float64 array (seconds) with sub-step spike times (continuous
         reference); if None, ``steps * dt`` is used.
+    first_step : int, the first step the log covers (a run continued from a checkpoint
+        without its log covers ``first_step .. n_steps - 1``); rates and ``duration``
+        count only the covered steps.
     """
 
     steps: np.ndarray
@@ -733,6 +736,7 @@ class SpikeLog:
     n_steps: int
     populations: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     times: np.ndarray | None = None
+    first_step: int = 0
 
     def __post_init__(self):
         s = np.asarray(self.steps, dtype=np.int64)
@@ -753,7 +757,8 @@ class SpikeLog:
 
     @property
     def duration(self) -> float:
-        return self.n_steps * self.dt
+        """Seconds the log covers."""
+        return (self.n_steps - self.first_step) * self.dt
 
     @property
     def spike_times(self) -> np.ndarray:
@@ -772,7 +777,7 @@ class SpikeLog:
         start, size = self._range(population)
         m = (self.ids >= start) & (self.ids < start + size)
         return SpikeLog(self.steps[m], self.ids[m] - start, self.dt, self.n_steps, {population: (0, size)},
-                        None if self.times is None else self.times[m])
+                        None if self.times is None else self.times[m], self.first_step)
 
     def counts(self, population: str | None = None) -> np.ndarray:
         """Spike count per neuron of ``population`` (all neurons if None)."""

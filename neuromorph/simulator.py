@@ -107,6 +107,7 @@ class Simulator:
         self._tr_u: list[np.ndarray] = []
         self._tr_v: list[np.ndarray] = []
         self._tr_steps: list[np.ndarray] = []
+        self._log_first = 0                       # the first step the spike log covers
 
     def _config(self) -> Config:
         """The integer constants of the kernel call (widths of the program's CoreSpec, switches)."""
@@ -224,7 +225,8 @@ class Simulator:
     def spikes(self) -> SpikeLog:
         p = self.program
         n = int(self._n_spk[0])
-        return SpikeLog(self._spk_step[:n].copy(), self._spk_id[:n].copy(), p.dt, self.step_count, dict(p.populations))
+        return SpikeLog(self._spk_step[:n].copy(), self._spk_id[:n].copy(), p.dt, self.step_count, dict(p.populations),
+                        first_step=self._log_first)
 
     @property
     def traces(self) -> Traces:
@@ -298,7 +300,10 @@ class Simulator:
         return out
 
     def restore(self, state: dict[str, np.ndarray]) -> "Simulator":
-        """Continue from a :meth:`state` snapshot of a simulator of the same program."""
+        """Continue from a :meth:`state` (or :meth:`checkpoint`) snapshot of a simulator of the same
+        program. Every register is checked against its width first (a named error otherwise).
+        A :meth:`checkpoint` brings its spike log and probe traces along; a bare :meth:`state`
+        does not, so the spike log then restarts at the snapshot's step (``SpikeLog.first_step``)."""
         needed = STATE_FIELDS if self.program.plastic else STATE_FIELDS[:6]
         for name in needed:
             if name not in state:
@@ -309,12 +314,90 @@ class Simulator:
         if "layout" in state and not np.array_equal(state["layout"], self._layout()):
             raise ParameterError("state", "a snapshot of another program (placement or synapse order differs)",
                                  "a state() of a simulator of this program", "restore")
+        self._check_state(state)
         self.u[:], self.v[:], self.ref[:] = state["u"], state["v"], state["ref"]
         self.ring[:], self.counters[:] = state["ring"], state["counters"]
         if self.program.plastic:
             self.syn_w[:], self.trace[:] = state["syn_w"], state["trace"]
         self.step_count = int(state["step"][0])
+        self._first_ovf[:] = -1
+        if "log_steps" in state:                 # a checkpoint: the log and traces continue
+            n = state["log_steps"].size
+            if self._spk_step.size < n + max(1 << 20, 4 * self.program.n):
+                self._spk_step = np.zeros(n + max(1 << 20, 4 * self.program.n), np.int64)
+                self._spk_id = np.zeros_like(self._spk_step)
+            self._spk_step[:n], self._spk_id[:n] = state["log_steps"], state["log_ids"]
+            self._n_spk[0] = n
+            self._log_first = int(state["log_first"][0])
+            m = self.program.host.probe_gids.size
+            keep = state["trace_steps"].size > 0 and m > 0
+            self._tr_steps = [state["trace_steps"].astype(np.int64)] if keep else []
+            self._tr_u = [state["trace_u"].reshape(-1, m).astype(np.int64)] if keep else []
+            self._tr_v = [state["trace_v"].reshape(-1, m).astype(np.int64)] if keep else []
+        else:                                    # a bare state: the records restart here
+            self._n_spk[0] = 0
+            self._log_first = self.step_count
+            self._tr_steps, self._tr_u, self._tr_v = [], [], []
         return self
+
+    def _check_state(self, state: dict[str, np.ndarray]) -> None:
+        """Refuse registers outside their widths (docs/hardware-model.md §1, §2, §2b, §3.5)."""
+        c = self.program.chip.core
+
+        def check(name, values, lo, hi, where):
+            values = np.asarray(values, np.int64)
+            bad = np.nonzero((values < lo) | (values > hi))[0]
+            if bad.size:
+                raise ParameterError(name, int(values[bad[0]]), f"[{lo}, {hi}]", f"restore: {where(int(bad[0]))}")
+
+        half = 1 << (c.u_bits - 1)
+        slim = (1 << (c.izh_state_bits - 1)) - 1
+        for grp in self.program.neurons.groups:
+            a, b = int(grp["start"]), int(grp["stop"])
+            at = lambda i, a=a: f"neuron {a + i}"  # noqa: E731
+            if grp["kind"] == KIND_IZH:
+                check("u", state["u"][a:b], -slim, slim, at)
+                check("v", state["v"][a:b], -slim, slim, at)
+            else:
+                check("u", state["u"][a:b], -half + 1, half, at)
+                check("v", state["v"][a:b], -c.v_max, c.v_max, at)
+                check("ref", state["ref"][a:b], 0, c.refractory_max, at)
+        check("counters", np.ravel(state["counters"]), 0, np.iinfo(np.int64).max, lambda i: f"entry {i}")
+        check("step", state["step"], 0, np.iinfo(np.int64).max, lambda i: "the step counter")
+        if self.program.plastic:
+            check("trace", state["trace"], 0, (1 << c.trace_bits) - 1, lambda i: f"trace {i}")
+            S = self.program.synapses
+            q = S.proj["plastic"][np.repeat(S.seg_proj, np.diff(S.seg_ptr))] > 0      # plastic synapses
+            wl = 1 << (c.plastic_weight_bits - 1)
+            check("syn_w", np.asarray(state["syn_w"])[q], -wl, wl - 1, lambda i: f"plastic synapse {np.nonzero(q)[0][i]}")
+
+    def checkpoint(self) -> dict[str, np.ndarray]:
+        """:meth:`state` plus the spike log and probe traces so far: what :meth:`save` writes, and
+        what :meth:`restore` continues from with coherent results (the log covers the same span
+        as the step count)."""
+        out = self.state()
+        n = int(self._n_spk[0])
+        m = self.program.host.probe_gids.size
+        cat = lambda xs, shape: np.concatenate(xs) if xs else np.zeros(shape, np.int64)  # noqa: E731
+        out.update(log_steps=self._spk_step[:n].copy(), log_ids=self._spk_id[:n].copy(),
+                   log_first=np.array([self._log_first], np.int64), trace_steps=cat(self._tr_steps, (0,)),
+                   trace_u=cat(self._tr_u, (0, m)), trace_v=cat(self._tr_v, (0, m)))
+        return out
+
+    def save(self, path) -> None:
+        """Write :meth:`checkpoint` to ``path`` (atomic, checksummed; docs/file-formats.md)."""
+        from .export import write_checkpoint
+
+        write_checkpoint(self.checkpoint(), path)
+
+    @classmethod
+    def load(cls, program: Program | Network, path, **kwargs) -> "Simulator":
+        """A simulator of ``program`` (compiled with ``kwargs`` as in the constructor) continued
+        from the checkpoint at ``path``; refuses another program's checkpoint and out-of-range
+        registers."""
+        from .export import read_checkpoint
+
+        return cls(program, **kwargs).restore(read_checkpoint(path))
 
 
 def run(network: Network, n_steps: int, *, chip: ChipSpec = LOIHI, loihi_compat: bool = False,

@@ -1,4 +1,4 @@
-"""Files never read back wrong: every AER log and program image carries a magic, a version,
+"""Files never read back wrong: every AER log, program image and checkpoint carries a magic, a version,
 explicit lengths and a CRC32 per block (docs/file-formats.md); a reader refuses anything
 short, long, flipped or of an unknown version with a FileFormatError naming the file, the
 block and what is wrong. Hypothesis truncates, extends and flips bytes at random."""
@@ -14,7 +14,7 @@ from hypothesis import given, settings, strategies as st
 from neuromorph import LIFRegisters, Network, PoissonSpikes
 from neuromorph.compiler import compile_network
 from neuromorph.errors import FileFormatError
-from neuromorph.export import AER_MAGIC, read_aer, read_program, write_aer, write_program
+from neuromorph.export import AER_MAGIC, read_aer, read_checkpoint, read_program, write_aer, write_program
 from neuromorph.simulator import Simulator
 
 
@@ -27,21 +27,27 @@ def files(tmp_path_factory):
     net.connect_registers("s", "n", weight_mant=100, p=0.3, seed=1, delay_steps=2, weight_exp=1)
     net.probe("n", [0, 1])
     prog = compile_network(net)
-    res = Simulator(prog, strict=False).run(200).result()
+    sim = Simulator(prog, strict=False).run(200)
+    res = sim.result()
     assert res.spikes.ids.size > 100
     write_aer(res.spikes, d / "s.aer")
     write_program(prog, d / "p.nmprog")
-    return {"aer": ((d / "s.aer").read_bytes(), res.spikes), "prog": ((d / "p.nmprog").read_bytes(), prog)}
+    sim.save(d / "c.ckpt")
+    return {"aer": ((d / "s.aer").read_bytes(), res.spikes), "prog": ((d / "p.nmprog").read_bytes(), prog),
+            "ckpt": ((d / "c.ckpt").read_bytes(), sim.checkpoint())}
+
+
+READERS = {"aer": read_aer, "prog": read_program, "ckpt": read_checkpoint}
 
 
 def _read(kind, data, tmp_path):
-    path = tmp_path / ("x.aer" if kind == "aer" else "x.nmprog")
+    path = tmp_path / f"x.{kind}"
     path.write_bytes(data)
-    return (read_aer if kind == "aer" else read_program)(path), path
+    return READERS[kind](path), path
 
 
-@settings(max_examples=150, deadline=None)
-@given(kind=st.sampled_from(["aer", "prog"]), damage=st.sampled_from(["flip", "truncate", "extend"]),
+@settings(max_examples=200, deadline=None)
+@given(kind=st.sampled_from(["aer", "prog", "ckpt"]), damage=st.sampled_from(["flip", "truncate", "extend"]),
        where=st.floats(0, 1, exclude_max=True), bits=st.integers(1, 255), extra=st.binary(min_size=1, max_size=9))
 def test_damaged_files_are_refused_by_name(files, tmp_path_factory, kind, damage, where, bits, extra):
     data, _ = files[kind]
@@ -64,6 +70,9 @@ def test_intact_files_read_back_identical(files, tmp_path):
     assert back.same_spikes(log) and back.n_steps == log.n_steps
     p2, _ = _read("prog", prog_bytes, tmp_path)
     assert p2.n_synapses == prog.n_synapses and np.array_equal(p2.synapses.syn_w, prog.synapses.syn_w)
+    ck_bytes, ck = files["ckpt"]
+    c2, _ = _read("ckpt", ck_bytes, tmp_path)
+    assert c2.keys() == ck.keys() and all(np.array_equal(c2[k], ck[k]) and c2[k].dtype == ck[k].dtype for k in ck)
 
 
 def test_error_messages_name_block_and_problem(files, tmp_path):
