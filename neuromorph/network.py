@@ -419,6 +419,25 @@ class Population:
         return self.start + self.size
 
 
+RANDOM_BLOCK = 1 << 22      # uniforms drawn at a time by _bernoulli_pairs (32 MiB of float64)
+
+
+def _bernoulli_pairs(rng: np.random.Generator, n_post: int, n_pre: int, p: float):
+    """(pre, post) of every pair (i, j) with ``u[i, j] < p``, ``u`` the row-major (n_post, n_pre)
+    matrix of ``rng.random`` — drawn a block of rows at a time, so memory is O(synapses) and
+    never the dense matrix, with the same draws, hence the same synapses, as one
+    ``rng.random((n_post, n_pre))``."""
+    rows = max(1, RANDOM_BLOCK // max(n_pre, 1))
+    pre_l, post_l = [], []
+    for r0 in range(0, n_post, rows):
+        r1 = min(n_post, r0 + rows)
+        post_i, pre_i = np.nonzero(rng.random((r1 - r0, n_pre)) < p)
+        pre_l.append(pre_i.astype(np.int64))
+        post_l.append(post_i.astype(np.int64) + r0)
+    cat = lambda xs: np.concatenate(xs) if xs else np.zeros(0, np.int64)  # noqa: E731
+    return cat(pre_l), cat(post_l)
+
+
 def _coo(pre_idx, post_idx, n_pre: int, n_post: int, context: str):
     pre_idx = check_integer("pre_idx", pre_idx, context).ravel()
     post_idx = check_integer("post_idx", post_idx, context).ravel()
@@ -598,10 +617,8 @@ class Network:
                 raise ParameterError("p", p, "[0, 1]", context)
             if seed is None:
                 raise ParameterError("seed", None, "an integer (every random source takes a seed)", context)
-            rng = np.random.default_rng(seed)
-            mask = rng.random((post.size, pre.size)) < p
-            post_i, pre_i = np.nonzero(mask)
-            return pre_i.astype(np.int64), post_i.astype(np.int64), None
+            pre_i, post_i = _bernoulli_pairs(np.random.default_rng(seed), post.size, pre.size, p)
+            return pre_i, post_i, None
         if post_idx is None:
             raise ParameterError("post_idx", None, "an array matching pre_idx", context)
         pre_i, post_i = _coo(pre_idx, post_idx, pre.size, post.size, context)
