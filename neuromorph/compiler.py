@@ -312,7 +312,13 @@ def quantize(net: Network, chip: ChipSpec = LOIHI, headroom: float = 4.0):
     for inj in net.injections:
         pop = net.populations[inj.population]
         if inj.population in scales:          # physical units -> register units (LSB of the input)
-            vals = rint(inj.values / scales[inj.population].a_per_lsb)
+            lsb = scales[inj.population].a_per_lsb
+            limit = float(2**53) * lsb            # register values far beyond any state width are a mistake
+            if np.any(np.abs(inj.values) > limit):
+                worst = float(inj.values.flat[np.argmax(np.abs(inj.values))])
+                raise ParameterError("values", worst, f"|current| <= {limit:g} A (2**53 input LSBs of {lsb:g} A)",
+                                     f"injection into {inj.population!r}")
+            vals = rint(inj.values / lsb)
         else:
             vals = check_integer("values", inj.values, f"injection into {inj.population!r} (register units)")
         out.injections.append(type(inj)(inj.population, inj.indices, np.asarray(vals, np.int64), inj.start))

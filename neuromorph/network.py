@@ -341,8 +341,10 @@ class RegularSpikes:
 
     def __post_init__(self):
         _positive("period", self.period, "RegularSpikes")
-        if not self.start >= 0:
-            raise ParameterError("start", self.start, ">= 0", "RegularSpikes")
+        if not (self.start >= 0 and math.isfinite(self.start)):
+            raise ParameterError("start", self.start, ">= 0 and finite (s)", "RegularSpikes")
+        if not math.isfinite(self.stagger):
+            raise ParameterError("stagger", self.stagger, "a finite number (s)", "RegularSpikes")
 
     def events(self, size: int, dt: float, step0: int, n_steps: int):
         p = max(1, int(round(self.period / dt)))
@@ -368,6 +370,8 @@ class PoissonSpikes:
         r = np.asarray(self.rate, dtype=float)
         if not np.all(np.isfinite(r)) or np.any(r < 0):
             raise ParameterError("rate", r.ravel()[0] if r.size else r, ">= 0 and finite (Hz)", "PoissonSpikes")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or not 0 <= self.seed < 2**64:
+            raise ParameterError("seed", self.seed, "an integer in [0, 2**64)", "PoissonSpikes")
 
     def threshold(self, size: int, dt: float) -> np.ndarray:
         p = np.broadcast_to(np.asarray(self.rate, dtype=float) * dt, (size,))
@@ -615,8 +619,8 @@ class Network:
         if p is not None:
             if not (0 <= p <= 1):
                 raise ParameterError("p", p, "[0, 1]", context)
-            if seed is None:
-                raise ParameterError("seed", None, "an integer (every random source takes a seed)", context)
+            if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+                raise ParameterError("seed", seed, "an integer >= 0 (every random source takes a seed)", context)
             pre_i, post_i = _bernoulli_pairs(np.random.default_rng(seed), post.size, pre.size, p)
             return pre_i, post_i, None
         if post_idx is None:

@@ -169,8 +169,9 @@ class Simulator:
 
     def run(self, n_steps: int) -> "Simulator":
         """Advance ``n_steps`` steps (bit-identical to ``n_steps`` calls of :meth:`step`)."""
-        if int(n_steps) != n_steps or n_steps < 0:
-            raise ParameterError("n_steps", n_steps, "an integer >= 0")
+        if not (isinstance(n_steps, (int, np.integer)) or (isinstance(n_steps, float) and n_steps.is_integer())) \
+                or n_steps < 0:
+            raise ParameterError("n_steps", n_steps, "an integer >= 0", "Simulator.run")
         from . import kernels
 
         p = self.program

@@ -951,6 +951,13 @@ def _machine() -> dict:
     return info
 
 
+def unknown_benchmarks(only, cuba_sizes) -> tuple[list[str], list[str]]:
+    """(names in ``only`` that prefix no benchmark, the benchmark names)."""
+    known = [f"cuba{n // 1000}k" if n % 1000 == 0 else f"cuba{n}" for n in cuba_sizes] + [
+        "chip1k", "scatter", "stdp", "latency"]
+    return [o for o in (only or []) if not any(k.startswith(o) for k in known)], known
+
+
 def run_suite(quick: bool = False, compare: bool = False, out_dir: str | Path = "out/bench", seed: int = 0,
               brian2_python: str | None = None, cold: bool | None = None, only: list[str] | None = None,
               sizes: tuple[int, ...] | None = None, steps: int | None = None, log=print) -> dict:
@@ -966,6 +973,11 @@ def run_suite(quick: bool = False, compare: bool = False, out_dir: str | Path = 
     out.mkdir(parents=True, exist_ok=True)
     t_suite = time.perf_counter()
     steps, reps = cfg["steps"], cfg["repeats"]
+    unknown, known = unknown_benchmarks(only, cfg["cuba"])
+    if unknown:
+        from neuromorph.errors import ParameterError
+
+        raise ParameterError("--only", unknown[0], f"a prefix of one of {known}", "neuromorph bench")
     want = (lambda k: True) if not only else (lambda k: any(k.startswith(o) for o in only))
     threads2 = (not quick) and (os.cpu_count() or 1) >= 2
     R = dict(quick=quick, machine=_machine(), config=dict(cfg, cuba=list(cfg["cuba"])), cuba_model=CUBA,

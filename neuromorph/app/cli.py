@@ -9,11 +9,13 @@ A SCENARIO is a path to a script or the name of one in ``scenarios/`` (see
 from __future__ import annotations
 
 import argparse
+import math
 import platform
 import sys
 import time
 from pathlib import Path
 
+from neuromorph.errors import CapacityError, ChipOverflowError, CompileError, FileFormatError, ParameterError
 from neuromorph.hardware import PRESETS
 
 from . import bench
@@ -60,8 +62,8 @@ def add_compare_parser(sub) -> None:
                                                       "write it to --validation-doc")
     p.add_argument("--out", help="output folder (default out/compare/<scenario>; with several scenarios or --all "
                                  "the parent folder, default out/compare)")
-    p.add_argument("--seed", type=int, default=0, help="seed for every random source (default 0)")
-    p.add_argument("--duration", type=float, help="simulated seconds (default: the scenario's own)")
+    p.add_argument("--seed", type=_seed, default=0, help="seed for every random source (default 0)")
+    p.add_argument("--duration", type=_duration, help="simulated seconds (default: the scenario's own)")
     p.add_argument("--preset", help="chip preset (default: the scenario's, usually loihi)")
     p.add_argument("--force", action="store_true", help="overwrite an existing output folder")
     p.add_argument("--validation-doc", default="docs/validation.md",
@@ -130,18 +132,25 @@ def cmd_compare(args) -> int:
 
 
 def cmd_bench(args) -> int:
+    cfg = bench.QUICK if args.quick else bench.FULL
+    unknown, known = bench.unknown_benchmarks(args.only, cfg["cuba"])
+    if unknown:
+        print(f"neuromorph bench: error: argument --only: unknown benchmark {unknown[0]!r} "
+              f"(known: {', '.join(known)})", file=sys.stderr)
+        return 2
     return bench.main(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="neuromorph", description="Bit-exact neuromorphic chip simulator.")
+    ap.add_argument("--debug", action="store_true", help="show full tracebacks instead of one-line errors")
     sub = ap.add_subparsers(dest="command", required=True)
     p = sub.add_parser("list", help="list scenarios with one-line descriptions")
     p.set_defaults(func=cmd_list)
     p = sub.add_parser("run", help="run one scenario script", description="Run a scenario by name or path.")
     p.add_argument("scenario", help="scenario name (see `neuromorph list`) or path to a script")
     p.add_argument("--out", help="output folder (default out/<scenario>)")
-    p.add_argument("--seed", type=int, default=0, help="seed for every random source (default 0)")
+    p.add_argument("--seed", type=_seed, default=0, help="seed for every random source (default 0)")
     p.set_defaults(func=cmd_run)
     add_compare_parser(sub)
     p = sub.add_parser("bench", help="benchmark suite (CUBA 4k/16k/64k, 1k chip, STDP, latency, bare scatter)",
@@ -151,9 +160,51 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
+def _seed(text: str) -> int:
+    """argparse type of --seed: an integer >= 0 (numpy's generators refuse negative seeds)."""
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 0 (got {text!r})") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 0 (got {v})")
+    return v
+
+
+def _duration(text: str) -> float:
+    """argparse type of --duration: simulated seconds, finite and > 0."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds (got {text!r})") from None
+    if not (math.isfinite(v) and v > 0):
+        raise argparse.ArgumentTypeError(f"must be finite and > 0 seconds (got {text})")
+    return v
+
+
+# errors that describe the user's input or environment: one line, exit code 1, no traceback
+USER_ERRORS = (ParameterError, CapacityError, CompileError, FileFormatError, ChipOverflowError, OSError, MemoryError)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; exit codes: 0 success, 1 failed run, 2 bad usage (argparse) or a
+    comparison that failed its tolerances, 130 interrupted. ``--debug`` shows tracebacks."""
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        out = getattr(args, "out", None)
+        print(f"neuromorph: interrupted; what was written before stays in place"
+              + (f" ({out})" if out else ""), file=sys.stderr)
+        return 130
+    except USER_ERRORS as e:
+        if args.debug:
+            raise
+        what = type(e).__name__ if not isinstance(e, OSError) else "cannot write or read a file"
+        print(f"neuromorph: error: {what}: {e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
