@@ -160,26 +160,21 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
-def _seed(text: str) -> int:
-    """argparse type of --seed: an integer >= 0 (numpy's generators refuse negative seeds)."""
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 0 (got {text!r})") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 0 (got {v})")
-    return v
+def _argument(convert, ok, allowed: str):
+    """An argparse type: ``convert(text)`` must succeed and satisfy ``ok``, else a one-line error."""
+    def parse(text: str):
+        try:
+            v = convert(text)
+        except ValueError:
+            v = None
+        if v is None or not ok(v):
+            raise argparse.ArgumentTypeError(f"must be {allowed} (got {text})")
+        return v
+    return parse
 
 
-def _duration(text: str) -> float:
-    """argparse type of --duration: simulated seconds, finite and > 0."""
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number of seconds (got {text!r})") from None
-    if not (math.isfinite(v) and v > 0):
-        raise argparse.ArgumentTypeError(f"must be finite and > 0 seconds (got {text})")
-    return v
+_seed = _argument(int, lambda v: v >= 0, "an integer >= 0")                    # numpy refuses negative seeds
+_duration = _argument(float, lambda v: math.isfinite(v) and v > 0, "finite and > 0 seconds")
 
 
 # errors that describe the user's input or environment: one line, exit code 1, no traceback
