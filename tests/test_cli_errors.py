@@ -72,3 +72,11 @@ def test_an_injection_beyond_the_registers_is_refused_not_wrapped():
     net.inject("n", np.full(10, 1e9))                              # 1 GA: would wrap int64 after quantization
     with pytest.raises(ParameterError, match=r"^values \(injection into 'n'\) = 1000000000.0 is out of range"):
         Simulator(net)
+
+
+def test_version(capsys):
+    import neuromorph
+
+    with pytest.raises(SystemExit) as e:
+        cli.main(["--version"])
+    assert e.value.code == 0 and capsys.readouterr().out.strip() == f"neuromorph {neuromorph.__version__}"

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from neuromorph.errors import CapacityError, ChipOverflowError, CompileError, FileFormatError, ParameterError
+from neuromorph import __version__
 from neuromorph.hardware import PRESETS
 
 from . import bench
@@ -144,6 +145,7 @@ def cmd_bench(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="neuromorph", description="Bit-exact neuromorphic chip simulator.")
     ap.add_argument("--debug", action="store_true", help="show full tracebacks instead of one-line errors")
+    ap.add_argument("--version", action="version", version=f"neuromorph {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
     p = sub.add_parser("list", help="list scenarios with one-line descriptions")
     p.set_defaults(func=cmd_list)
