@@ -19,10 +19,14 @@ __all__ = ["scenario_dirs", "describe", "known_scenarios", "resolve", "load", "p
 
 
 def scenario_dirs() -> list[Path]:
-    """``./scenarios`` and the repository's ``scenarios/`` (those that exist, without repeats)."""
+    """``./scenarios`` and the installed ones (``neuromorph.scenarios``: the repository's
+    ``scenarios/`` in an editable install), those that exist, without repeats."""
+    import importlib.util
+
     here = Path.cwd() / "scenarios"
-    pkg = Path(__file__).resolve().parents[2] / "scenarios"
-    return [d for d in dict.fromkeys([here, pkg]) if d.is_dir()]
+    spec = importlib.util.find_spec("neuromorph.scenarios")
+    installed = [Path(p) for p in (spec.submodule_search_locations or [])] if spec else []
+    return [d for d in dict.fromkeys([here.resolve(), *(p.resolve() for p in installed)]) if d.is_dir()]
 
 
 def _top_level(path: Path) -> list[ast.stmt] | None:

@@ -1,0 +1,1 @@
+"""The scenario scripts (installed as ``neuromorph.scenarios``; run them with ``neuromorph run NAME``)."""
