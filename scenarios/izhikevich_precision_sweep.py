@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from neuromorph.hardware import LOIHI
+
 DESCRIPTION = "Izhikevich on the chip vs fixed-point width: 1-Gamma and property passes, F = 2..16, P = 8..24"
 
 F_RANGE = tuple(range(2, 17))
@@ -91,7 +93,7 @@ def figure(res: dict, path) -> None:
     sF = [res["F"][F]["summary"] for F in Fs]
     ax1.plot(Fs, [s["mean_1_minus_gamma"] for s in sF], "o-", color="C3", label="mean 1 - Γ")
     ax1.plot(Fs, [s["median_1_minus_gamma"] for s in sF], "s--", color="C1", ms=4, label="median 1 - Γ")
-    ax1.set_xlabel(f"F = izh_frac_bits (S = F + 12, P = {_chip_module().LOIHI.core.izh_coef_frac_bits})")
+    ax1.set_xlabel(f"F = izh_frac_bits (S = F + 12, P = {LOIHI.core.izh_coef_frac_bits})")
     ax1.set_ylabel("1 - Γ  (δ = 2 ms)")
     ax1.set_yscale("symlog", linthresh=0.01)
     ax1b = ax1.twinx()
