@@ -92,8 +92,20 @@ def _lif_registers(pop_name: str, m: LIF, size: int, dt: float, chip: ChipSpec, 
     gain = dv / unity / (m.g_L * s_v)            # u LSBs per ampere
     drive = m.I_bias + m.g_L * (m.E_L - m.v_reset)  # leak toward E_L folded into the bias
     bias_lo, bias_hi = c.bias_mant_range
-    bm, be = _encode("I_bias", np.array([gain * drive]), bias_lo, bias_hi, 0, c.bias_exp_max, pop_name,
-                     max_phys=(bias_hi << c.bias_exp_max) / gain if gain else math.inf)
+    if math.isfinite(m.tau_m) and unity * (1 - math.exp(-dt / m.tau_m)) > unity - 0.5:
+        report.notes.append(f"{pop_name}: tau_m = {m.tau_m:g} s is much shorter than dt = {dt:g} s: v loses "
+                            f"{unity - 1}/{unity} of itself per step (dv clipped to {unity - 1}), not all of it")
+    try:
+        bm, be = encode_mant_exp(np.array([gain * drive]), bias_lo, bias_hi, 0, c.bias_exp_max, name="I_bias")
+    except ParameterError:
+        # name the physical cause: the drive's steady-state voltage against what the bias register holds
+        most = (bias_hi << c.bias_exp_max) / gain
+        raise ParameterError(
+            "I_bias", m.I_bias,
+            f"|I_bias + g_L (E_L - v_reset)| <= {most:g} A: its steady-state voltage {drive / m.g_L * 1e3:.3g} mV is "
+            f"{abs(drive / m.g_L) / theta:.3g} threshold distances, and at tau_m = {m.tau_m:g} s, dt = {dt:g} s "
+            f"(dv = {dv}) and headroom {headroom:g} the bias register holds {most / m.g_L / theta:.3g}; lengthen "
+            f"tau_m, shorten dt or raise headroom", pop_name) from None
     ref = rint(m.t_ref / dt)
     if ref > c.refractory_max:
         raise ParameterError("t_ref", m.t_ref, f"<= {c.refractory_max} steps = {c.refractory_max * dt:g} s", pop_name)
@@ -151,14 +163,6 @@ def _izh_registers(pop_name: str, m: Izhikevich, dt: float, chip: ChipSpec,
                             ("dt_ms", dt_ms, regs.dt / 2**P), ("I_bias", m.I_bias, regs.bias / 2**F)):
         report.add(pop_name, name, float(req), float(real))
     return regs, IzhScale(2.0**-F, 0.0, 2.0**-F)
-
-
-def _encode(name, x, lo, hi, e_lo, e_hi, owner, max_phys):
-    try:
-        return encode_mant_exp(x, lo, hi, e_lo, e_hi, name=name)
-    except ParameterError:
-        raise ParameterError(name, float(x.flat[0] if x.size else 0), f"|{name}| <= {max_phys:g} in physical units",
-                             owner) from None
 
 
 

@@ -80,3 +80,19 @@ def test_version(capsys):
     with pytest.raises(SystemExit) as e:
         cli.main(["--version"])
     assert e.value.code == 0 and capsys.readouterr().out.strip() == f"neuromorph {neuromorph.__version__}"
+
+
+def test_the_compiler_names_the_physical_cause_of_a_bias_overflow():
+    from neuromorph.compiler import compile_network
+
+    net = Network(dt=1e-4)
+    net.add_population("n", 2, LIF(tau_m=1e-3, I_bias=1e-9))      # 100 mV drive = 5 threshold distances
+    with pytest.raises(ParameterError, match=r"^I_bias \(n\) = 1e-09 is out of range; allowed: \|I_bias \+ g_L "
+                                             r"\(E_L - v_reset\)\| <= 5\.25016e-10 A: its steady-state voltage 100 mV "
+                                             r"is 5 threshold distances.*holds 2\.63; lengthen tau_m, shorten dt or "
+                                             r"raise headroom"):
+        compile_network(net)
+    assert compile_network(net, headroom=8).models["n"].bias_mant != 0           # the remedy it names works
+    fast = Network(dt=1e-4)
+    fast.add_population("n", 1, LIF(tau_m=1e-6))
+    assert any("tau_m = 1e-06 s is much shorter than dt = 0.0001 s" in n for n in compile_network(fast).report.notes)
