@@ -1,4 +1,4 @@
-"""Speed of the float64 reference network simulator (issue 3, item 6).
+"""Speed of the float64 reference network simulator.
 
 The network: 1,000 LIF neurons (800 excitatory, 200 inhibitory; the course defaults
 E_L = V_reset = -75 mV, V_th = -55 mV, tau_m = 10 ms, g_L = 10 nS, t_ref = 2 ms,

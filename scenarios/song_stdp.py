@@ -100,7 +100,7 @@ import numpy as np
 from neuromorph.network import LIF, STDP, Network, SpikeTimes
 from reference.network_sim import simulate
 
-DESCRIPTION = ("P1 Song, Miller & Abbott (2000): additive STDP on 1,000 Poisson inputs of one LIF neuron "
+DESCRIPTION = ("Song, Miller & Abbott (2000): additive STDP on 1,000 Poisson inputs of one LIF neuron "
                "makes the weights bimodal and normalises the output rate (reference simulator)")
 
 # ---- parameters (Song et al. 2000, mapped to a CUBA LIF; see the module docstring) ----

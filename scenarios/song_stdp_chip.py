@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-DESCRIPTION = ("P1 on the chip: Song et al. (2000) STDP bimodality learned by on-chip integer STDP, "
+DESCRIPTION = ("Song et al. (2000) STDP bimodality learned by on-chip integer STDP, "
                "chip vs float reference on the same inputs")
 
 

@@ -6,7 +6,7 @@ models (``PyLifModelBitAcc``, ``PyDenseModelBitAcc``, ``PyDelayDenseModelBitAcc`
 imports Lava. Each case is rebuilt at register level and must reproduce Lava's ``u``,
 ``v`` and spikes in every step.
 
-Timing map (docs/hardware-model.md §3.4, /work/shared/LOIHI_LIF_RULE.md §2.4-2.5):
+Timing map (docs/hardware-model.md §3.4, the published Loihi CUBA-LIF rule, §2.4-2.5):
 * Lava ``time_step`` t (1-based) is our step t-1, so golden row t-1 (the Monitor's sample
   of time_step t, taken after the step) is our trace row t-1;
 * RingBuffer raster column k is sent in Lava time_step k+1, i.e. it is our source spike at

@@ -1,4 +1,4 @@
-"""Benchmark suite (issue 7): the chip side by side with Brian2 and NEST.
+"""Benchmark suite: the chip side by side with Brian2 and NEST.
 
 ``neuromorph bench [--compare] [--quick] [--out DIR] [--json]`` runs:
 

@@ -157,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_run)
     add_compare_parser(sub)
     p = sub.add_parser("bench", help="benchmark suite (CUBA 4k/16k/64k, 1k chip, STDP, latency, bare scatter)",
-                       description="Benchmark suite of issue 7; --compare adds Brian2 and NEST (docs/performance.md).")
+                       description="Benchmark suite; --compare adds Brian2 and NEST (docs/performance.md).")
     bench.build_parser(p)
     p.set_defaults(func=cmd_bench)
     return ap

@@ -3,7 +3,7 @@
 Run with a Python 3.10 environment that has lava-nc installed (NOT the project venv;
 this script never imports neuromorph); see tests/golden/README.md:
 
-    /tmp/lava310/bin/python tests/golden/make_lava_golden.py
+    ../lava310/bin/python tests/golden/make_lava_golden.py      # a Python 3.10 venv beside the repository
 
 Every case is a ``RingBuffer`` source (a random binary raster, n_in x T) feeding one or two
 ``Dense`` / ``DelayDense`` projections (and optionally a recurrent ``Dense`` LIF -> LIF)
