@@ -233,6 +233,7 @@ def test_all_goes_on_after_a_failing_scenario(tiny, tmp_path, monkeypatch, capsy
     assert rc == 1                                                    # an error happened, the run went on
     assert "Traceback" in out and "scenario exploded on purpose" in out
     assert (tmp_path / "all" / "tiny_cmp" / "report.html").exists()
+    assert "| tiny_cmp |" in (tmp_path / "all" / "validation.md").read_text()      # the output folder's own copy
     text = doc.read_text()
     assert "keep me" in text and report.VALIDATION_BEGIN in text and report.VALIDATION_END in text
     assert "| bad_cmp |" in text and "ERROR" in text and "| tiny_cmp |" in text

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -61,15 +60,16 @@ def add_compare_parser(sub) -> None:
     p.add_argument("scenario", nargs="*", help="scenario name(s) (see `neuromorph list`: [chip]/[ref-only]) or "
                                                "path(s) to scripts")
     p.add_argument("--all", action="store_true", help="every scenario with a comparison; print the table and "
-                                                      "write it to --validation-doc")
+                                                      "write it to OUT/validation.md (and --validation-doc, if given)")
     p.add_argument("--out", help="output folder (default out/compare/<scenario>; with several scenarios or --all "
                                  "the parent folder, default out/compare)")
     p.add_argument("--seed", type=_seed, default=0, help="seed for every random source (default 0)")
     p.add_argument("--duration", type=_duration, help="simulated seconds (default: the scenario's own)")
     p.add_argument("--preset", help="chip preset (default: the scenario's, usually loihi)")
     p.add_argument("--force", action="store_true", help="overwrite an existing output folder")
-    p.add_argument("--validation-doc", default="docs/validation.md",
-                   help="where --all writes its table (default docs/validation.md; 'none' to skip)")
+    p.add_argument("--validation-doc", default=None,
+                   help="also write --all's table between the markers of this document (e.g. docs/validation.md); "
+                        "tracked docs change only when asked")
     p.set_defaults(func=cmd_compare)
 
 
@@ -120,15 +120,16 @@ def cmd_compare(args) -> int:
     print(tbl)
     print(f"\n{len(outcomes)} scenarios in {wall:.1f} s; "
           f"{sum(o.error is not None for o in outcomes)} errors")
-    if args.all and args.validation_doc.lower() != "none":
+    if args.all:
         header = (f"Measured by `neuromorph compare --all` (seed {args.seed}, "
                   f"{'default durations' if args.duration is None else f'duration {args.duration:g} s'}, "
-                  f"preset {'per scenario' if args.preset is None else args.preset}) on {platform.node() or 'host'} "
+                  f"preset {'per scenario' if args.preset is None else args.preset}) "
                   f"({time.strftime('%Y-%m-%d')}), {len(outcomes)} scenarios in {wall:.0f} s wall. "
                   f"Headline metric per scenario; PASS/FAIL is over every metric the scenario judges "
                   f"(see each `out/compare/<scenario>/report.html`).")
-        write_validation_table(Path(args.validation_doc), tbl, header)
-        print(f"table written to {args.validation_doc}")
+        for doc in [root / "validation.md"] + ([Path(args.validation_doc)] if args.validation_doc else []):
+            write_validation_table(doc, tbl, header)
+            print(f"table written to {doc}")
     return 1 if any(o.error for o in outcomes) else (
         2 if any("FAIL" in o.split_verdict.values() for o in outcomes) else 0)
 
