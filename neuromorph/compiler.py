@@ -522,8 +522,8 @@ def _gather(reg: Network, chip: ChipSpec, loihi_compat: bool, report: CompileRep
             mode = None
         else:
             w, mode = prepare_weights(w, proj.sign_mode, proj.num_weight_bits, chip)
-            full_lo, full_hi = c.weight_range
-            clipped = int(np.count_nonzero(np.clip(proj.weight_mant, full_lo, full_hi) != proj.weight_mant))
+            _, lo, hi = c.weight_grid(mode, proj.num_weight_bits)          # the clip range of its sign mode
+            clipped = int(np.count_nonzero(np.clip(proj.weight_mant, lo, hi) != proj.weight_mant))
             if clipped:
                 report.notes.append(f"{ctx}: {clipped} weight mantissas clipped to the {mode} range")
         wexp[p_i] = proj.weight_exp

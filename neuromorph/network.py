@@ -442,6 +442,22 @@ def _bernoulli_pairs(rng: np.random.Generator, n_post: int, n_pre: int, p: float
     return cat(pre_l), cat(post_l)
 
 
+SIGN_MODES = ("mixed", "excitatory", "inhibitory")
+
+
+def _sign_mode(mode, context: str):
+    """A sign mode as neuromorph spells it, from ours, Lava's names ('MIXED') or Lava's SignMode codes (1, 2, 3)."""
+    if mode is None:
+        return None
+    name = getattr(mode, "name", mode)                     # a Lava SignMode enum member
+    if isinstance(name, str) and name.lower() in SIGN_MODES:
+        return name.lower()
+    if isinstance(mode, (int, np.integer)) and not isinstance(mode, bool) and 1 <= int(mode) <= 3:
+        return SIGN_MODES[int(mode) - 1]
+    raise ParameterError("sign_mode", mode, "None, 'mixed', 'excitatory' or 'inhibitory' (or Lava's 'MIXED', "
+                                            "'EXCITATORY', 'INHIBITORY' / SignMode 1, 2, 3)", context)
+
+
 def _coo(pre_idx, post_idx, n_pre: int, n_post: int, context: str):
     pre_idx = check_integer("pre_idx", pre_idx, context).ravel()
     post_idx = check_integer("post_idx", post_idx, context).ravel()
@@ -671,13 +687,19 @@ class Network:
         """Connect in hardware integers (weight mantissas, exponent, delays in extra steps).
 
         With ``plasticity`` the weights are plastic ``W`` registers (§3.5): ``weight_mant``
-        holds their initial values and ``sign_mode`` must stay None.
+        holds their initial values and ``sign_mode`` must stay None. ``sign_mode`` may also be
+        spelt as Lava spells it ('MIXED', 'EXCITATORY', 'INHIBITORY' or its ``SignMode`` codes
+        1, 2, 3). With ``matrix`` (n_post, n_pre), ``delay_steps`` may be a matrix of the same
+        shape, as a Lava ``DelayDense`` delay matrix is: each synapse takes its entry.
         """
-        if sign_mode not in (None, "mixed", "excitatory", "inhibitory"):
-            raise ParameterError("sign_mode", sign_mode, "None, 'mixed', 'excitatory' or 'inhibitory'",
-                                 f"projection {pre}->{post}")
+        sign_mode = _sign_mode(sign_mode, f"projection {pre}->{post}")
         ctx, pre_i, post_i, weight_mant = self._synapses(pre, post, weight_mant, "weight_mant", "integers", matrix, p,
                                                          seed, pre_idx, post_idx)
+        if matrix is not None and np.ndim(delay_steps) == 2:
+            dm = np.asarray(delay_steps)
+            if dm.shape != np.shape(matrix):
+                raise ParameterError("delay_steps", f"shape {dm.shape}", f"the matrix's shape {np.shape(matrix)}", ctx)
+            delay_steps = dm[post_i, pre_i]
         w = check_integer("weight_mant", _per_synapse("weight_mant", weight_mant, pre_i.size, ctx), ctx)
         d = check_integer("delay_steps", _per_synapse("delay_steps", delay_steps, pre_i.size, ctx), ctx)
         if plasticity is not None and not isinstance(plasticity, STDPRegisters):
