@@ -17,6 +17,7 @@ from .hardware import LOIHI, ChipSpec
 from .network import Network, PoissonSpikes, RunResult, SpikeLog, Traces
 from .tables import COUNTER_NAMES, GROUP, KIND_IZH, N_COUNTERS, NEURON_UPDATES, Config, Inputs, Records, Scratch, State
 
+_notice = {"shown": False}
 PREFETCH_TABLE_BYTES = 8 << 20
 PARALLEL_THRESHOLDS = (12288, 2048)   # (ids, spikes in the step): see Simulator.parallel_thresholds
 STATE_FIELDS = ("u", "v", "ref", "ring", "counters", "step", "syn_w", "trace")
@@ -174,6 +175,7 @@ class Simulator:
             raise ParameterError("n_steps", n_steps, "an integer >= 0", "Simulator.run")
         from . import kernels
 
+        compile_notice(kernels)
         p = self.program
         cfg = self._config()
         state = State(self.u, self.v, self.ref, self.ring, self.trace, self.counters, self._first_ovf)
@@ -399,6 +401,25 @@ class Simulator:
         from .export import read_checkpoint
 
         return cls(program, **kwargs).restore(read_checkpoint(path))
+
+
+def compile_notice(kernels) -> bool:
+    """Before the first kernel call of the process: if numba has no cached compilation of the step
+    loop for this source, say so on stderr (the user would otherwise wait ~20-30 s in silence).
+    Returns whether it spoke. Reads numba's cache index (a private API: any surprise, say nothing)."""
+    if _notice["shown"] or kernels.run_steps.signatures:
+        return False
+    _notice["shown"] = True
+    try:
+        cached = bool(kernels.run_steps._cache._cache_file._load_index())
+    except Exception:                          # noqa: BLE001 - numba internals changed: stay quiet
+        return False
+    if not cached:
+        import sys
+
+        print("neuromorph: compiling the chip's kernels for this machine (once, about 20-30 s; cached for later "
+              "runs) ...", file=sys.stderr, flush=True)
+    return not cached
 
 
 def run(network: Network, n_steps: int, *, chip: ChipSpec = LOIHI, loihi_compat: bool = False,

@@ -96,3 +96,22 @@ def test_the_compiler_names_the_physical_cause_of_a_bias_overflow():
     fast = Network(dt=1e-4)
     fast.add_population("n", 1, LIF(tau_m=1e-6))
     assert any("tau_m = 1e-06 s is much shorter than dt = 0.0001 s" in n for n in compile_network(fast).report.notes)
+
+
+def test_compile_notice_speaks_once_and_only_without_a_cache(monkeypatch, capsys):
+    from neuromorph import kernels, simulator
+
+    net = Network(dt=1e-3)
+    net.add_population("n", 2, LIFRegisters(vth=10))
+    Simulator(net).run(1)                                   # compiled (or loaded) in this process: nothing to say
+    monkeypatch.setitem(simulator._notice, "shown", False)
+    assert simulator.compile_notice(kernels) is False and capsys.readouterr().err == ""
+
+    class NoSignatures:                                     # a fresh process whose cache index is empty
+        signatures = []
+        _cache = type("C", (), {"_cache_file": type("F", (), {"_load_index": staticmethod(lambda: {})})()})()
+    monkeypatch.setitem(simulator._notice, "shown", False)
+    fake = type("K", (), {"run_steps": NoSignatures})
+    assert simulator.compile_notice(fake) is True
+    assert capsys.readouterr().err.startswith("neuromorph: compiling the chip's kernels for this machine")
+    assert simulator.compile_notice(fake) is False          # once per process
