@@ -116,3 +116,15 @@ def test_previous_unchecksummed_container_still_reads(files, tmp_path):
     assert back.same_spikes(log)
     with pytest.raises(FileFormatError, match=r"block 0: bytes 0\.\.\d+ lie outside the \d+-byte body"):
         _read("aer", legacy[:-5], tmp_path)
+
+
+def test_write_errors_name_the_target_not_the_temporary_file(tmp_path):
+    from neuromorph.network import SpikeLog
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    log = SpikeLog(np.array([0]), np.array([0]), 1e-3, 1, {"a": (0, 1)})
+    with pytest.raises(OSError, match=r"cannot write .*file/sub/s\.aer: ") as e:
+        write_aer(log, blocker / "sub" / "s.aer")
+    assert ".s.aer." not in str(e.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]          # nothing left behind
