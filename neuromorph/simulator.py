@@ -18,6 +18,7 @@ from .network import Network, PoissonSpikes, RunResult, SpikeLog, Traces
 from .tables import COUNTER_NAMES, GROUP, KIND_IZH, N_COUNTERS, NEURON_UPDATES, Config, Inputs, Records, Scratch, State
 
 _notice = {"shown": False}
+PROGRESS = {"after_s": None}    # the CLI sets a number: runs longer than that report progress on stderr
 PREFETCH_TABLE_BYTES = 8 << 20
 PARALLEL_THRESHOLDS = (12288, 2048)   # (ids, spikes in the step): see Simulator.parallel_thresholds
 STATE_FIELDS = ("u", "v", "ref", "ring", "counters", "step", "syn_w", "trace")
@@ -184,6 +185,7 @@ class Simulator:
 
             numba.set_num_threads(min(self.threads, numba.config.NUMBA_NUM_THREADS))
         left = int(n_steps)
+        report = _Progress(int(n_steps), p.dt, PROGRESS["after_s"])
         while left > 0:
             n = min(left, self.chunk_steps)
             k0 = self.step_count
@@ -211,6 +213,8 @@ class Simulator:
                     self._spk_id = np.concatenate([self._spk_id, np.zeros_like(self._spk_id)])
             self._keep_traces(k0, n, tr_u, tr_v)
             left -= n
+            report.update(int(n_steps) - left)
+        report.close()
         return self
 
     def _keep_traces(self, k0, n, tr_u, tr_v):
@@ -401,6 +405,34 @@ class Simulator:
         from .export import read_checkpoint
 
         return cls(program, **kwargs).restore(read_checkpoint(path))
+
+
+class _Progress:
+    """Progress of one ``run()`` on stderr, once it has lasted ``after_s`` seconds: steps done,
+    simulated time and the real-time factor (simulated / wall seconds), per chunk of steps."""
+
+    def __init__(self, total: int, dt: float, after_s: float | None):
+        import time
+
+        self.total, self.dt, self.after_s, self.t0, self.spoke = total, dt, after_s, time.perf_counter(), False
+
+    def update(self, done: int) -> None:
+        if self.after_s is None:
+            return
+        import sys
+        import time
+
+        wall = time.perf_counter() - self.t0
+        if wall >= self.after_s and done < self.total:
+            print(f"\r[chip] step {done:,}/{self.total:,} ({done * self.dt:.3g} s simulated, real-time factor "
+                  f"{done * self.dt / wall:.3g})", end="", file=sys.stderr, flush=True)
+            self.spoke = True
+
+    def close(self) -> None:
+        if self.spoke:
+            import sys
+
+            print(file=sys.stderr, flush=True)
 
 
 def compile_notice(kernels) -> bool:

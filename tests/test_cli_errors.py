@@ -115,3 +115,18 @@ def test_compile_notice_speaks_once_and_only_without_a_cache(monkeypatch, capsys
     assert simulator.compile_notice(fake) is True
     assert capsys.readouterr().err.startswith("neuromorph: compiling the chip's kernels for this machine")
     assert simulator.compile_notice(fake) is False          # once per process
+
+
+def test_long_runs_report_progress_on_stderr(monkeypatch, capsys):
+    from neuromorph import simulator
+
+    net = Network(dt=1e-3)
+    net.add_population("n", 2, LIFRegisters(vth=10))
+    monkeypatch.setitem(simulator.PROGRESS, "after_s", 0.0)       # report from the first chunk on
+    Simulator(net, chunk_steps=100).run(300)
+    err = capsys.readouterr().err
+    assert "[chip] step 100/300 (0.1 s simulated, real-time factor" in err and "step 200/300" in err
+    assert err.endswith("\n") and "step 300/300" not in err          # the finished run ends the line
+    monkeypatch.setitem(simulator.PROGRESS, "after_s", None)      # off (the default): silent
+    Simulator(net, chunk_steps=100).run(300)
+    assert capsys.readouterr().err == ""

@@ -40,6 +40,9 @@ def cmd_list(args) -> int:
 
 
 def cmd_run(args) -> int:
+    from neuromorph import simulator
+
+    simulator.PROGRESS["after_s"] = 2.0         # chip runs longer than 2 s report progress
     path = resolve(args.scenario)
     out = Path(args.out) if args.out else Path("out") / path.stem
     module = load(path)
