@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -428,22 +429,30 @@ class Program:
                 return name
         raise ParameterError("gid", gid, f"[0, {self.n - 1}]", "Program.population_of")
 
+    @cached_property
+    def synapse_sources(self) -> tuple[np.ndarray, np.ndarray]:
+        """(presynaptic gid, projection) of every synapse in table order, expanded once from the
+        CSR tables (the tables store them per segment)."""
+        S = self.synapses
+        seg_len = np.diff(S.seg_ptr)
+        seg_pre = np.repeat(np.arange(self.n, dtype=np.int64), np.diff(S.axon_ptr))
+        return np.repeat(seg_pre, seg_len), np.repeat(S.seg_proj.astype(np.int64), seg_len)
+
     def synapses_of(self, i: int) -> ProjectionRegisters:
         """Projection ``i`` read back from the tables as register-level synapses: the prepared
         mantissas (plastic: the initial W registers), in the projection's own order when it
         learns, else in table order."""
         S, info = self.synapses, self.projections[i]
-        seg_len = np.diff(S.seg_ptr)
-        seg_pre = np.repeat(np.arange(self.n, dtype=np.int64), np.diff(S.axon_ptr))
+        syn_pre, syn_proj = self.synapse_sources
         if info.plasticity is not None:
             h = self.host
             q = h.plastic_q[h.plastic_ptr[i]:h.plastic_ptr[i + 1]]
         else:
-            q = np.nonzero(np.repeat(S.seg_proj, seg_len) == i)[0]
+            q = np.nonzero(syn_proj == i)[0]
         pr = S.proj[i]
         w = read_weights(S.syn_w[q], pr["wkind"]) << (int(pr["wexp"]) - info.weight_exp)
         pre0, post0 = self.populations[info.pre][0], self.populations[info.post][0]
-        return ProjectionRegisters(info.pre, info.post, np.repeat(seg_pre, seg_len)[q] - pre0,
+        return ProjectionRegisters(info.pre, info.post, syn_pre[q] - pre0,
                                    S.syn_tgt[q].astype(np.int64) - post0, w, S.syn_d[q].astype(np.int64),
                                    info.weight_exp, info.sign_mode, info.num_weight_bits, info.plasticity)
 

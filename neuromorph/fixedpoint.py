@@ -191,9 +191,9 @@ a negated unsigned byte (inhibitory), a two's-complement byte (mixed), or the ra
 def read_weight(x, kind):
     """The signed mantissa (before ``<< weight_exp``) of a stored weight of the given kind (scalar)."""
     v = np.int64(x)
-    if kind == 1:
+    if kind == WEIGHT_NEGATED:
         return -v
-    if kind == 2 and v >= 128:
+    if kind == WEIGHT_INT8 and v >= 128:
         return v - 256
     return v
 

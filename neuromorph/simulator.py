@@ -93,23 +93,26 @@ class Simulator:
         self._first_ovf = np.full(3, -1, np.int64)
         padded = -(-p.n // 16) * 16               # int32 flags are scanned 16 ids (8 uint64 words) at a time
         # scratch (no state survives a step in these)
-        pois_gid, pois_key, pois_thr = self._poisson_tables()
-        self._pois = (pois_gid, pois_key, pois_thr)
+        self._pois = self._poisson_tables()       # (gid, key, threshold) of every Poisson source neuron
         z = lambda dt: np.zeros(p.part_size, dt)  # noqa: E731
         self._scratch = Scratch(flag=np.zeros(padded, np.int32),
-                                ext_now=np.zeros(p.n, np.int64), pois_hit=np.zeros(pois_gid.size, np.bool_),
+                                ext_now=np.zeros(p.n, np.int64), pois_hit=np.zeros(self._pois[0].size, np.bool_),
                                 slot_off=np.zeros(p.D, np.uint64), partial=z(np.int64), part_mark=z(np.uint8),
                                 t_idx=z(np.int64), t_pos=z(np.int64), t_shift=z(np.int64))
         self._ext_gid = (np.concatenate([g for g, _, _ in p.host.injections]) if p.host.injections
                          else np.zeros(0, np.int64)).astype(np.int64)
         # records
-        self._spk_step = np.zeros(max(1 << 20, 4 * p.n), np.int64)
+        self._spk_step = np.zeros(self._spike_room(), np.int64)
         self._spk_id = np.zeros_like(self._spk_step)
         self._n_spk = np.zeros(1, np.int64)
         self._tr_u: list[np.ndarray] = []
         self._tr_v: list[np.ndarray] = []
         self._tr_steps: list[np.ndarray] = []
         self._log_first = 0                       # the first step the spike log covers
+
+    def _spike_room(self) -> int:
+        """Free entries the spike log keeps (it doubles when a step might not fit)."""
+        return max(1 << 20, 4 * self.program.n)
 
     def _config(self) -> Config:
         """The integer constants of the kernel call (widths of the program's CoreSpec, switches)."""
@@ -330,8 +333,8 @@ class Simulator:
         self._first_ovf[:] = -1
         if "log_steps" in state:                 # a checkpoint: the log and traces continue
             n = state["log_steps"].size
-            if self._spk_step.size < n + max(1 << 20, 4 * self.program.n):
-                self._spk_step = np.zeros(n + max(1 << 20, 4 * self.program.n), np.int64)
+            if self._spk_step.size < n + self._spike_room():
+                self._spk_step = np.zeros(n + self._spike_room(), np.int64)
                 self._spk_id = np.zeros_like(self._spk_step)
             self._spk_step[:n], self._spk_id[:n] = state["log_steps"], state["log_ids"]
             self._n_spk[0] = n
@@ -373,8 +376,7 @@ class Simulator:
         check("step", state["step"], 0, np.iinfo(np.int64).max, lambda i: "the step counter")
         if self.program.plastic:
             check("trace", state["trace"], 0, (1 << c.trace_bits) - 1, lambda i: f"trace {i}")
-            S = self.program.synapses
-            q = S.proj["plastic"][np.repeat(S.seg_proj, np.diff(S.seg_ptr))] > 0      # plastic synapses
+            q = self.program.synapses.proj["plastic"][self.program.synapse_sources[1]] > 0   # plastic synapses
             wl = 1 << (c.plastic_weight_bits - 1)
             check("syn_w", np.asarray(state["syn_w"])[q], -wl, wl - 1, lambda i: f"plastic synapse {np.nonzero(q)[0][i]}")
 
@@ -382,14 +384,9 @@ class Simulator:
         """:meth:`state` plus the spike log and probe traces so far: what :meth:`save` writes, and
         what :meth:`restore` continues from with coherent results (the log covers the same span
         as the step count)."""
-        out = self.state()
-        n = int(self._n_spk[0])
-        m = self.program.host.probe_gids.size
-        cat = lambda xs, shape: np.concatenate(xs) if xs else np.zeros(shape, np.int64)  # noqa: E731
-        out.update(log_steps=self._spk_step[:n].copy(), log_ids=self._spk_id[:n].copy(),
-                   log_first=np.array([self._log_first], np.int64), trace_steps=cat(self._tr_steps, (0,)),
-                   trace_u=cat(self._tr_u, (0, m)), trace_v=cat(self._tr_v, (0, m)))
-        return out
+        log, tr = self.spikes, self.traces
+        return dict(self.state(), log_steps=log.steps, log_ids=log.ids, log_first=np.array([log.first_step], np.int64),
+                    trace_steps=tr.steps, trace_u=tr.data["u"], trace_v=tr.data["v"])
 
     def save(self, path) -> None:
         """Write :meth:`checkpoint` to ``path`` (atomic, checksummed; docs/file-formats.md)."""

@@ -368,7 +368,7 @@ def _phase_profile(key: str, spec_path: str | None, steps: int, reps: int) -> di
         return None
     from neuromorph import kernels
     from neuromorph.simulator import Simulator
-    from neuromorph.tables import SYN_EVENTS, State
+    from neuromorph.tables import KIND_LIF, SYN_EVENTS, State
 
     sim = Simulator(program, strict=False)
     sim.run(steps)
@@ -395,7 +395,8 @@ def _phase_profile(key: str, spec_path: str | None, steps: int, reps: int) -> di
     }, reps)
     events = int(counters[:, SYN_EVENTS].sum()) // (max(1, reps) + 1)
     segs = int(np.sum(p.synapses.axon_ptr[spk_id + 1] - p.synapses.axon_ptr[spk_id]))
-    n_lif = int(np.sum(p.neurons.groups["stop"] - p.neurons.groups["start"]))
+    lif = p.neurons.groups[p.neurons.groups["kind"] == KIND_LIF]         # the groups the bare loop runs
+    n_lif = int(np.sum(lif["stop"] - lif["start"]))
     return dict(best, events=events, events_per_s=events / best["route_s"], segments=segs,
                 synapses_per_segment=events / max(segs, 1), prefetch=bool(sim._prefetch),
                 bare_integrate_ns_per_neuron_step=best["bare_integrate_s"] / max(n_lif * steps, 1) * 1e9)
