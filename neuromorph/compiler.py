@@ -25,6 +25,7 @@ from .fixedpoint import (WEIGHT_INT8, WEIGHT_NEGATED, WEIGHT_RAW, WEIGHT_UNSIGNE
                          saturate, shift_floor, shift_trunc)
 from .tables import (GROUP, IZH, KIND_IZH, KIND_LIF, PROJ, RULE, InitialState, Learning, Neurons, Placement, Synapses,
                      records)
+from . import placement as placement_mod
 from .hardware import LOIHI, ChipSpec
 from .network import (LIF, STDP, Izhikevich, IzhikevichRegisters, LIFRegisters, Network, Projection, ProjectionRegisters,
                       STDPRegisters)
@@ -599,7 +600,7 @@ def _synapse_tables(g: _Gathered, reg: Network, chip: ChipSpec, core_of: np.ndar
 
     # output axons: one per (source neuron, destination core)
     pairs = np.unique(np.stack([pre_s, c_s.astype(np.int64)]), axis=1) if order.size else np.zeros((2, 0), np.int64)
-    n_dest = np.bincount(pairs[0], minlength=N).astype(np.int32)
+    n_dest = np.bincount(pairs[0], minlength=N).astype(np.int32) if pairs.size else np.zeros(N, np.int32)
     fan_out = np.bincount(core_of[pairs[0]], minlength=n_cores + 1)
     for info in cores:
         info["fan_out"] = int(fan_out[info["core"]])
@@ -623,7 +624,38 @@ def _synapse_tables(g: _Gathered, reg: Network, chip: ChipSpec, core_of: np.ndar
         seg_core=c_s[seg_start].astype(np.uint16 if n_cores < 2**16 - 1 else np.int32),
         syn_tgt=g.post[order].astype(np.uint32), syn_w=syn_w[order],
         syn_d=g.d[order].astype(np.uint8 if c.delay_bits <= 8 else np.uint16), proj=proj)
-    return synapses, n_dest, order, off
+    return synapses, pairs, order, off
+
+
+def placement_tables(core_of: np.ndarray, is_src: np.ndarray, n_cores: int, slot_of_core: np.ndarray,
+                     pairs: np.ndarray, mesh) -> Placement:
+    """The :class:`~neuromorph.tables.Placement` of a program: destination cores per id
+    (``pairs``: unique (source id, destination core) columns sorted by source), the tile hops
+    of each id's messages on ``mesh`` (dimension-ordered: x first, then y; a link between
+    chips counts as a chip hop instead of a tile hop; §9.1) and the runs of ids per core."""
+    N = core_of.size
+    src, dst = pairs[0].astype(np.int64), pairs[1].astype(np.int64)
+    n_dest = np.bincount(src, minlength=N).astype(np.int32)
+    dest_ptr = np.concatenate([[0], np.cumsum(n_dest)]).astype(np.int64)
+    hops = np.zeros((N, 3), np.int32)
+    on_chip = ~is_src[src]
+    if on_chip.any():
+        a, b = slot_of_core[core_of[src[on_chip]]], slot_of_core[dst[on_chip]]
+        xa, ya, cxa, cya, _ = mesh.position(a)
+        xb, yb, cxb, cyb, _ = mesh.position(b)
+        cross_x, cross_y = np.abs(cxa - cxb), np.abs(cya - cyb)
+        for j, v in enumerate((np.abs(xa - xb) - cross_x, np.abs(ya - yb) - cross_y, cross_x + cross_y)):
+            hops[:, j] = np.bincount(src[on_chip], weights=v, minlength=N).astype(np.int32)
+    ids = np.nonzero(~is_src)[0]
+    new_run = np.ones(ids.size, bool)
+    new_run[1:] = (np.diff(ids) != 1) | (np.diff(core_of[ids]) != 0)
+    starts = np.nonzero(new_run)[0]
+    run_ptr = np.append(ids[starts], ids[-1] + 1 if ids.size else 0).astype(np.int64)
+    if not ids.size:
+        run_ptr = np.zeros(1, np.int64)
+    return Placement(core_of, n_dest, np.bincount(core_of[~is_src], minlength=n_cores).astype(np.int64),
+                     np.asarray(slot_of_core, np.int64), dest_ptr, dst.astype(np.int32), hops, run_ptr,
+                     core_of[ids[starts]].astype(np.int64))
 
 
 def _learning_tables(g: _Gathered, reg: Network, chip: ChipSpec, order: np.ndarray, scales: dict,
@@ -706,8 +738,13 @@ def _freeze(x):
 
 
 def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = False,
-                  scales: dict | None = None, report: CompileReport | None = None) -> Program:
-    """Check, prepare and place a register-level network; returns the :class:`Program`."""
+                  scales: dict | None = None, report: CompileReport | None = None, placement="in_order",
+                  seed: int = 0, activity=None) -> Program:
+    """Check, prepare and place a register-level network; returns the :class:`Program`.
+
+    ``placement``: a strategy of :mod:`neuromorph.placement` (``seed``, ``activity``: its
+    METIS seed and the expected spikes per step of each id), or a given
+    ``(core_of, slot_of_core)`` pair (a program image's)."""
     c = chip.core
     report = report or CompileReport()
     scales = scales or {}
@@ -725,13 +762,21 @@ def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = Fal
         w_risk = (np.where(pl, np.maximum(hi[g.proj], g.w), g.w), np.where(pl, np.minimum(lo[g.proj], g.w), g.w))
     _note_accumulator_risk(reg, g.post, w_risk, g.proj, g.wexp, chip, report)
     syn_bits = np.where(g.plastic[g.proj], c.bits_per_plastic_synapse, c.bits_per_synapse) if g.proj.size else g.proj
-    core_of, cores = _place(reg, g.post, g.pre, chip, syn_bits)
-    n_cores = len(cores)
     is_src = np.zeros(N, bool)
     for start, size, _ in sources:
         is_src[start:start + size] = True
+    where = dict(n_neurons=N, neuron_gids=np.flatnonzero(~is_src), pre=g.pre, post=g.post, syn_bits=syn_bits,
+                 core=c, n_cores_max=chip.n_cores, mesh=chip.mesh, chip_name=chip.name)
+    if isinstance(placement, tuple):        # a given (core_of, slot_of_core): a program image's
+        placed = placement_mod.check_placement(*placement, **where)
+    else:
+        placed = placement_mod.place(placement, activity=activity, seed=seed, **where)
+        if placed.note:
+            report.notes.append(f"placement {placement}: {placed.note}")
+    core_of, cores, slot_of_core = placed.core_of.copy(), placed.cores, placed.slot_of_core
+    n_cores = len(cores)
     core_of[is_src] = n_cores            # the host row
-    synapses, n_dest, order, part_size = _synapse_tables(g, reg, chip, core_of, n_cores, cores)
+    synapses, pairs, order, part_size = _synapse_tables(g, reg, chip, core_of, n_cores, cores)
     report.cores = cores
     learning, plastic_ptr, plastic_q, w_scale = _learning_tables(g, reg, chip, order, scales,
                                                                   synapses.proj["wexp"])
@@ -743,7 +788,7 @@ def build_program(reg: Network, chip: ChipSpec = LOIHI, loihi_compat: bool = Fal
     probe_gids, injections = _host_probes_injections(reg)
     host = HostTables(sources, injections, _freeze(probe_gids), _freeze(u_scale), _freeze(v_scale),
                       _freeze(v_origin), dict(scales), _freeze(w_scale), _freeze(plastic_ptr), _freeze(plastic_q))
-    placement = Placement(core_of, n_dest, np.bincount(core_of[~is_src], minlength=n_cores).astype(np.int64))
+    placement = placement_tables(core_of, is_src, n_cores, slot_of_core, pairs, chip.mesh)
     return Program(
         chip=chip, dt=reg.dt, name=reg.name, n=N, n_cores=n_cores, D=int(g.d.max()) + 1 if g.d.size else 1,
         part_size=part_size, populations={p.name: (p.start, p.size) for p in reg.populations.values()},
@@ -810,61 +855,6 @@ def _check_stdp_registers(rule, w: np.ndarray, sign_mode, c, ctx: str) -> None:
     check_range("w_hi", rule.w_hi, wl, wh, ctx)
 
 
-def _place(reg: Network, post_g: np.ndarray, pre_g: np.ndarray, chip: ChipSpec, syn_bits: np.ndarray):
-    """Greedy placement of neurons (gid order) onto cores under every per-core capacity.
-
-    ``syn_bits`` is the synapse-memory cost of each synapse (static or plastic, §3.1/§3.5).
-    """
-    c = chip.core
-    neuron_gids = np.concatenate([np.arange(p.start, p.stop) for p in reg.populations.values() if not p.is_source]
-                                 or [np.zeros(0, np.int64)])
-    order = np.argsort(post_g, kind="stable")
-    post_sorted, pre_sorted = post_g[order], pre_g[order]
-    indeg_ptr = np.searchsorted(post_sorted, neuron_gids)      # neuron gids are ascending
-    end_ptr = np.searchsorted(post_sorted, neuron_gids, side="right")
-    cum = np.concatenate([[0], np.cumsum(end_ptr - indeg_ptr)])          # synapses
-    bits_sorted = np.concatenate([[0], np.cumsum(syn_bits[order])]) if order.size else np.zeros(1, np.int64)
-    cumb = bits_sorted[end_ptr] - bits_sorted[indeg_ptr]
-    cumb = np.concatenate([[0], np.cumsum(cumb)])                         # synapse memory bits
-    core_of = np.full(reg.n_neurons, -1, dtype=np.int32)
-    cores = []
-    start = 0
-    n = neuron_gids.size
-
-    def fan_in(a, b):
-        if b <= a:
-            return 0
-        return np.unique(pre_sorted[indeg_ptr[a]:end_ptr[b - 1]]).size
-
-    while start < n:
-        core = len(cores)
-        end = min(n, start + c.max_neurons)
-        end = min(end, int(np.searchsorted(cumb, cumb[start] + c.synapse_memory_bits, side="right")) - 1)
-        if end <= start:
-            raise CapacityError(f"core {core}", "synapse memory bits", int(cumb[start + 1] - cumb[start]),
-                                f"{c.synapse_memory_bits} (neuron gid {int(neuron_gids[start])}: "
-                                f"{int(cum[start + 1] - cum[start])} synapses)")
-        if fan_in(start, end) > c.max_fan_in_axons:
-            lo, hi = start, end        # largest end with fan_in <= limit
-            while hi - lo > 1:
-                mid = (lo + hi) // 2
-                if fan_in(start, mid) <= c.max_fan_in_axons:
-                    lo = mid
-                else:
-                    hi = mid
-            end = lo
-            if end <= start:
-                raise CapacityError(f"core {core}", "fan-in axons", fan_in(start, start + 1),
-                                    f"{c.max_fan_in_axons} (neuron gid {int(neuron_gids[start])})")
-        core_of[neuron_gids[start:end]] = core
-        cores.append(dict(core=core, neurons=end - start, synapses=int(cum[end] - cum[start]),
-                          fan_in=fan_in(start, end)))
-        start = end
-    if len(cores) > chip.n_cores:
-        raise CapacityError(f"chip {chip.name!r}", "cores", len(cores), chip.n_cores)
-    return core_of, cores
-
-
 def _note_accumulator_risk(reg, post_g, w_hi_lo, p_g, proj_wexp, chip, report):
     """Note neurons whose coincident inputs (all presynaptic spikes in one step) exceed the accumulator.
 
@@ -886,16 +876,19 @@ def _note_accumulator_risk(reg, post_g, w_hi_lo, p_g, proj_wexp, chip, report):
 
 
 def compile_network(net: Network, chip: ChipSpec = LOIHI, *, loihi_compat: bool = False,
-                    headroom: float = 4.0) -> Program:
+                    headroom: float = 4.0, placement: str = "in_order", seed: int = 0, activity=None) -> Program:
     """Quantize (if physical), check, place and lay out ``net`` for ``chip``.
 
     ``loihi_compat=True`` additionally refuses every neuromorph extension (refractory
     period, u reset, subtractive reset, Izhikevich neurons, plastic projections) so that
     the run reproduces Lava's bit-accurate rule exactly. ``headroom`` sets the v scale of physical LIF populations (§7).
+    ``placement`` chooses how neurons go onto cores and cores onto the mesh (``in_order``,
+    ``balanced``, ``traffic``; docs/hardware-model.md §9.5); ``seed`` seeds the partitioner and
+    ``activity`` (expected spikes per step per id, optional) weights its objective.
     """
     if not isinstance(chip, ChipSpec):
         raise ParameterError("chip", type(chip).__name__, "a ChipSpec (see neuromorph.hardware.PRESETS)")
     if not headroom >= 1:
         raise ParameterError("headroom", headroom, ">= 1")
     reg, scales, report = quantize(net, chip, headroom)
-    return build_program(reg, chip, loihi_compat, scales, report)
+    return build_program(reg, chip, loihi_compat, scales, report, placement, seed, activity)

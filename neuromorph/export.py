@@ -28,8 +28,8 @@ import numpy as np
 from bitstring import Array
 
 from .compiler import IzhScale, LIFScale, Program, build_program
-from .errors import FileFormatError, ParameterError
-from .hardware import ChipSpec, CoreSpec, EnergyModel
+from .errors import CapacityError, FileFormatError, ParameterError
+from .hardware import ChipSpec, CoreSpec
 from .network import (CurrentInjection, IzhikevichRegisters, LIFRegisters, Network, PoissonSpikes,
                       ProjectionRegisters, RegularSpikes, SpikeLog, SpikeTimes, StateProbe, STDPRegisters)
 
@@ -37,7 +37,7 @@ AER_MAGIC = b"NMAER\x00\x02\x00"
 PROGRAM_MAGIC = b"NMPROG\x02\x00"
 LEGACY_MAGICS = {AER_MAGIC: b"NMAER\x00\x01\x00", PROGRAM_MAGIC: b"NMPROG\x01\x00"}   # unchecksummed, still read
 AER_VERSIONS = (1, 2)
-PROGRAM_VERSIONS = (1, 2, 3)
+PROGRAM_VERSIONS = (1, 2, 3, 4)
 CHECKPOINT_MAGIC = b"NMCKPT\x01\x00"
 LEGACY_MAGICS[CHECKPOINT_MAGIC] = b"\x00" * 8                     # none: checkpoints were never unchecksummed
 CHECKPOINT_DTYPES = ("int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "float64")
@@ -272,7 +272,7 @@ def write_program(program: Program, path: str | Path) -> None:
         g = neuron_gids[core_of[neuron_gids] == core]
         lif_g, izh_g = g[kind[g] == 0], g[kind[g] == 1]
         sel = syn_core == core
-        img = {"core": core, "n_neurons": int(g.size), "gids": blob(_bits(g, f"uint{gid_bits}")),
+        img = {"core": core, "slot": int(p.placement.slot_of_core[core]), "n_neurons": int(g.size), "gids": blob(_bits(g, f"uint{gid_bits}")),
                "kinds": blob(_bits(kind[g], "uint1")),
                "n_lif": int(lif_g.size), "n_izh": int(izh_g.size), "n_synapses": int(sel.sum())}
         img["lif"] = {f: blob(_bits(lif[f][lif_g], dt)) for f, dt in _lif_fields(c)}
@@ -300,7 +300,7 @@ def write_program(program: Program, path: str | Path) -> None:
                      "v_origin": float(sc.v_origin), "a_per_lsb": float(sc.a_per_lsb)}
               for name, sc in h.scales.items()}
     header = {
-        "format": "neuromorph-program", "version": 3, "dt": p.dt, "name": p.name,
+        "format": "neuromorph-program", "version": 4, "dt": p.dt, "name": p.name,
         "chip": dataclasses.asdict(p.chip), "loihi_compat": p.loihi_compat, "gid_bits": gid_bits,
         "fmt_bits": fmt_bits, "w_bits": w_bits, "lidx_bits": lidx_bits, "populations": pops, "projections": proj_meta, "cores": cores,
         "probes": probes, "injections": inj, "scales": scales,
@@ -327,8 +327,7 @@ def read_program(path: str | Path) -> Program:
 
     h, blobs = _unpack(Path(path).read_bytes(), PROGRAM_MAGIC, "neuromorph program", path, PROGRAM_VERSIONS)
     ch = h["chip"]
-    chip = ChipSpec(name=ch["name"], n_cores=ch["n_cores"], core=CoreSpec(**ch["core"]),
-                    energy=EnergyModel(**ch["energy"]))
+    chip = ChipSpec.from_dict(ch)
     c = chip.core
     net = Network(dt=h["dt"], name=h["name"])
     # per-gid registers from the core images
@@ -389,7 +388,14 @@ def read_program(path: str | Path) -> Program:
     scales = {name: (IzhScale if s["kind"] == "izh" else LIFScale)(s["v_per_lsb"], s["v_origin"], s["a_per_lsb"])
               for name, s in h["scales"].items()}
     report = CompileReport(h["report"]["parameters"], [], list(h["report"]["notes"]))
-    program = build_program(net, chip, h["loihi_compat"], scales, report)
+    core_of = np.full(n_total, -1, np.int64)
+    for img in h["cores"]:
+        core_of[_unbits(blobs[img["gids"]], f"uint{h['gid_bits']}", img["n_neurons"], path)] = img["core"]
+    slots = np.array([img.get("slot", img["core"]) for img in h["cores"]], np.int64)
+    try:
+        program = build_program(net, chip, h["loihi_compat"], scales, report, placement=(core_of, slots))
+    except (ParameterError, CapacityError) as e:
+        raise FileFormatError(path, "cores", f"the placement does not fit the chip: {e}") from None
     report.notes[:] = list(dict.fromkeys(report.notes))     # build_program re-adds its own notes
     return program
 

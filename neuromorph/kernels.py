@@ -16,8 +16,9 @@ from numba.core import cgutils
 from numba.extending import intrinsic
 
 from . import fixedpoint
-from .tables import (ACC_SAT, F_ACC, F_PROD, F_SPIKE, F_USAT, F_UWRAP, F_VSAT, KIND_LIF, MESSAGES, PROD_SAT, SPIKES,
-                     SYN_EVENTS, SYN_UPDATES, TRACE_SAT, U_SAT, U_WRAP, V_SAT)
+from .tables import (ACC_SAT, ACTIVE, CHIP_HOPS, F_ACC, F_ACTIVE, F_PROD, F_SPIKE, F_USAT, F_UWRAP, F_VSAT, HOPS_X,
+                     HOPS_Y, KIND_LIF, MESSAGES, MSGS_IN, PROD_SAT, SPIKES, SYN_EVENTS, SYN_UPDATES, TRACE_SAT, U_SAT,
+                     U_WRAP, V_SAT)
 
 fx = fixedpoint.jit_module()        # the numba twins of fixedpoint's rules (one definition each)
 
@@ -70,8 +71,9 @@ def _lif_loop(ring, ext, u, v, ref, bias, flag, grp, cfg, with_ext):
 
     The group's registers (``grp``, a ``tables.GROUP`` row) are scalars; state is int32,
     arithmetic int64. The body is straight-line selects so LLVM vectorises it; flag bits:
-    ``F_SPIKE``, ``F_ACC``, ``F_UWRAP``, ``F_VSAT``. (Indices run over ``range(size)``, so
-    numba emits no negative-index wraparound code.)
+    ``F_SPIKE``, ``F_ACC``, ``F_UWRAP``, ``F_VSAT``, and ``F_ACTIVE`` for a neuron that is
+    active in the cost model's sense (§9.3: input, u, v or bias non-zero at the start of the
+    step). (Indices run over ``range(size)``, so numba emits no negative-index wraparound code.)
     """
     fu, fv = np.int32(grp.fu), np.int32(grp.fv)     # decay factors < 2**16: 32x32 -> 64-bit products
     vth, ref_steps = grp.vth, grp.ref_steps
@@ -82,12 +84,15 @@ def _lif_loop(ring, ext, u, v, ref, bias, flag, grp, cfg, with_ext):
         a0 = ring[g]
         ring[g] = 0
         a = fx.saturate_signed(a0, cfg.acc_bits)
-        u0 = fx.mul_trunc(np.int64(u[g]), np.int64(fu), bits) + (a << cfg.input_shift)
+        ug = np.int64(u[g])
+        u0 = fx.mul_trunc(ug, np.int64(fu), bits) + (a << cfg.input_shift)
         u1 = fx.wrap_once_asym(u0, cfg.u_bits)
         r = np.int64(ref[g])
         vg = np.int64(v[g])
+        act = (a0 | ug | vg | bias[g]) != 0
         v0 = fx.mul_trunc(vg, np.int64(fv), bits) + u1 + bias[g]
         if with_ext:
+            act |= ext[g] != 0
             v0 += ext[g]
             ext[g] = 0
         v1 = fx.saturate_symmetric(v0, cfg.v_bits)
@@ -100,7 +105,7 @@ def _lif_loop(ring, ext, u, v, ref, bias, flag, grp, cfg, with_ext):
         # flag bits formed in 64-bit lanes and stored as int32: packing four int64 masks into
         # bytes would cost more than the rest of the update on 256-bit vectors
         flag[g] = np.int32(np.int64(sp) | (np.int64(a != a0) << 1) | (np.int64(u1 != u0) << 2)
-                           | (np.int64((v1 != v0) & live) << 3))
+                           | (np.int64((v1 != v0) & live) << 3) | (np.int64(act) << 6))
 
 
 @njit(cache=True)
@@ -114,10 +119,12 @@ def _integrate_izh(ring, ext, u, v, izh, flag, cfg):
         ring[g] = 0
         a = fx.saturate_signed(a0, cfg.acc_bits)
         f = F_ACC if a != a0 else 0
-        I = z.bias + ext[g] + (a << cfg.input_shift)
-        ext[g] = 0
         V = np.int64(v[g])
         U = np.int64(u[g])
+        if (a0 | V | U | z.bias | ext[g]) != 0:
+            f |= F_ACTIVE
+        I = z.bias + ext[g] + (a << cfg.input_shift)
+        ext[g] = 0
         p, h0 = fx.mul_saturate(V, V, plim)
         sq = fx.shift_half_up(p, F) if F > 0 else p
         p2, h1 = fx.mul_saturate(z.k2, sq, plim)
@@ -183,6 +190,19 @@ def integrate_replay(n_steps, neurons, state, scratch, cfg):
 
 
 SCAN_WORDS = 8          # the spike/overflow scan tests 8 uint64 words (16 int32 flags) per branch
+SCAN_MASK = np.uint64(~(F_ACTIVE | (F_ACTIVE << 32)) & 0xFFFFFFFFFFFFFFFF)    # the scan ignores F_ACTIVE
+
+
+@njit(cache=True, inline="always")
+def _count_active(flag, placement, counters):
+    """Add the step's active neurons (``F_ACTIVE`` flags) to their cores' ``ACTIVE`` counters,
+    one contiguous run of a core's ids at a time (a vectorised sum per run)."""
+    run_ptr, run_core = placement.run_ptr, placement.run_core
+    for r in range(run_core.shape[0]):
+        s = np.int64(0)
+        for g in range(run_ptr[r], run_ptr[r + 1]):
+            s += (flag[g] >> 6) & 1
+        counters[run_core[r], ACTIVE] += s
 
 
 @njit(cache=True, inline="always")
@@ -191,7 +211,8 @@ def _collect(k, n_spk, state, scratch, placement, records):
 
     ``scratch.flag`` holds the ``F_*`` bits of every id (integrate writes the neurons', the
     sources phase sets ``F_SPIKE`` of firing sources); it is read as uint64 words, 16 ids
-    (``SCAN_WORDS`` words) per test, and cleared where it was set."""
+    (``SCAN_WORDS`` words) per test, ignoring ``F_ACTIVE``; the spike and overflow bits are
+    cleared where set (``F_ACTIVE`` stays until integrate rewrites every neuron's flag)."""
     flag = scratch.flag
     f64 = flag.view(np.uint64)
     core_of = placement.core_of
@@ -199,10 +220,10 @@ def _collect(k, n_spk, state, scratch, placement, records):
         any_set = f64[b]
         for w in range(b + 1, b + SCAN_WORDS):
             any_set |= f64[w]
-        if any_set == 0:
+        if any_set & SCAN_MASK == 0:
             continue
         for g in range(2 * b, 2 * b + 2 * SCAN_WORDS):
-            f = flag[g]
+            f = flag[g] & ~F_ACTIVE
             if f:
                 if f & F_SPIKE:
                     records.spk_step[n_spk] = k
@@ -220,7 +241,7 @@ def _collect(k, n_spk, state, scratch, placement, records):
                         _overflow(state, c, U_SAT, g, k)
                     if f & F_PROD:
                         _overflow(state, c, PROD_SAT, g, k)
-                flag[g] = 0
+                flag[g] &= F_ACTIVE
     return n_spk
 
 
@@ -436,13 +457,20 @@ def run_steps(k0, n_steps, cfg, neurons, placement, syn, learn, state, scratch, 
         else:
             for r in range(neurons.groups.shape[0]):
                 _integrate_group(neurons.groups[r], base, neurons, state, scratch, cfg)
+        _count_active(scratch.flag, placement, counters)
         n_spk = _collect(k, n_spk, state, scratch, placement, records)
         # -- phase 3: route --------------------------------------------------------------
         _slot_offsets(slot_off, k, N)
         for e in range(step_start, n_spk):
             g = spk_id[e]
-            counters[core_of[g], SPIKES] += 1
-            counters[core_of[g], MESSAGES] += placement.n_dest[g]
+            c = core_of[g]
+            counters[c, SPIKES] += 1
+            counters[c, MESSAGES] += placement.n_dest[g]
+            counters[c, HOPS_X] += placement.hops[g, 0]
+            counters[c, HOPS_Y] += placement.hops[g, 1]
+            counters[c, CHIP_HOPS] += placement.hops[g, 2]
+            for j in range(placement.dest_ptr[g], placement.dest_ptr[g + 1]):
+                counters[placement.dest_core[j], MSGS_IN] += 1
         if cfg.threads > 1 and n_spk - step_start >= cfg.par_spikes:
             _route_par(cfg.threads, step_start, n_spk, spk_id, syn, slot_off, ring, counters, cfg.prefetch)
         else:
@@ -456,6 +484,8 @@ def run_steps(k0, n_steps, cfg, neurons, placement, syn, learn, state, scratch, 
         for j in range(records.probe_gids.shape[0]):
             records.tr_u[s, j] = state.u[records.probe_gids[j]]
             records.tr_v[s, j] = state.v[records.probe_gids[j]]
+        if records.step_counters.shape[0] > 0:      # the cost model's per-step counts (§9)
+            records.step_counters[s] = counters
         if cfg.strict and state.first_ovf[0] >= 0:
             records.n_spk[0] = n_spk
             return s + 1

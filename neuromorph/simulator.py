@@ -15,7 +15,7 @@ from .compiler import Program, compile_network
 from .errors import ChipOverflowError, ParameterError
 from .hardware import LOIHI, ChipSpec
 from .network import Network, PoissonSpikes, RunResult, SpikeLog, Traces
-from .tables import COUNTER_NAMES, GROUP, KIND_IZH, N_COUNTERS, NEURON_UPDATES, Config, Inputs, Records, Scratch, State
+from .tables import COST_COLUMNS, COST_COUNTERS, COUNTER_NAMES, F_ACTIVE, GROUP, KIND_IZH, N_COUNTERS, NEURON_UPDATES, Config, Inputs, Records, Scratch, State
 
 _notice = {"shown": False}
 PROGRESS = {"after_s": None}    # the CLI sets a number: runs longer than that report progress on stderr
@@ -46,11 +46,15 @@ class Simulator:
     prefetch : bool or None
         Prefetch synapse rows a few spikes ahead while routing (speed only, same bits).
         ``None`` (default): on when the synapse tables exceed 8 MiB (beyond the caches).
+    record_cost : bool
+        Keep the per-step, per-core operation counts the cost model prices
+        (:attr:`cost_counts`, :meth:`cost`; docs/hardware-model.md §9): 40 bytes per core and
+        step. ``False`` keeps only the run totals (:meth:`counter_table`).
     """
 
     def __init__(self, program: Program | Network, *, strict: bool | None = None, chip: ChipSpec = LOIHI,
                  loihi_compat: bool = False, chunk_steps: int = 16384, threads: int = 1,
-                 prefetch: bool | None = None):
+                 prefetch: bool | None = None, record_cost: bool = True):
         if isinstance(program, Network):
             program = compile_network(program, chip, loihi_compat=loihi_compat)
         if not isinstance(program, Program):
@@ -83,6 +87,9 @@ class Simulator:
         self.ring = np.zeros(p.D * p.n, np.int64)
         self.counters = np.zeros((p.n_cores + 1, N_COUNTERS), np.int64)
         self.step_count = 0
+        self.record_cost = bool(record_cost)
+        self._cost_counts: list[np.ndarray] = []
+        self._cost_first = 0                       # the first step the cost counts cover
         self._layout_sum = None
         # prefetch synapse rows during routing when the tables outgrow the caches (speed only)
         self._prefetch = p.table_bytes() > PREFETCH_TABLE_BYTES if prefetch is None else bool(prefetch)
@@ -188,19 +195,24 @@ class Simulator:
 
             numba.set_num_threads(min(self.threads, numba.config.NUMBA_NUM_THREADS))
         left = int(n_steps)
+        before = self.counters.copy()
         report = _Progress(int(n_steps), p.dt, PROGRESS["after_s"])
+        # per-step counter snapshots of a chunk stay under ~32 MiB
+        chunk = self.chunk_steps if not self.record_cost else \
+            max(1, min(self.chunk_steps, (32 << 20) // ((p.n_cores + 1) * N_COUNTERS * 8)))
         while left > 0:
-            n = min(left, self.chunk_steps)
+            n = min(left, chunk)
             k0 = self.step_count
             src_ptr, src_ids = self._source_events(k0, n)
             ext_val = self._ext_values(k0, n)
             tr_u = np.zeros((n, p.host.probe_gids.size), np.int64)
             tr_v = np.zeros_like(tr_u)
+            step_ctr = np.zeros((n if self.record_cost else 0, p.n_cores + 1, N_COUNTERS), np.int64)
             inputs = Inputs(src_ptr, src_ids, *self._pois, self._ext_gid, ext_val)
             done = 0
             while done < n:
                 records = Records(self._spk_step, self._spk_id, self._n_spk, p.host.probe_gids, tr_u[done:],
-                                  tr_v[done:])
+                                  tr_v[done:], step_ctr[done:])
                 got = kernels.run_steps(k0 + done, n - done, cfg, self._neurons, p.placement, self._synapses,
                                         p.learning, state, self._scratch, inputs._replace(
                                             src_ptr=src_ptr[done:], ext_val=ext_val[done:]), records)
@@ -215,10 +227,51 @@ class Simulator:
                     self._spk_step = np.concatenate([self._spk_step, np.zeros_like(self._spk_step)])
                     self._spk_id = np.concatenate([self._spk_id, np.zeros_like(self._spk_id)])
             self._keep_traces(k0, n, tr_u, tr_v)
+            if self.record_cost:
+                self._keep_step_counts(step_ctr, before)
+                before = step_ctr[-1].copy()
             left -= n
             report.update(int(n_steps) - left)
         report.close()
         return self
+
+    def _keep_step_counts(self, snapshots: np.ndarray, before: np.ndarray) -> None:
+        """Per-step deltas of the cost counters from the kernel's end-of-step snapshots."""
+        p = self.program
+        prev = np.concatenate([before[None], snapshots[:-1]])
+        d = (snapshots - prev)[:, :, list(COST_COLUMNS)]
+        d[:, :p.n_cores, 0] = p.placement.neurons_per_core       # every neuron is updated every step
+        self._cost_counts.append(d.astype(np.int32))
+
+    @property
+    def cost_counts(self) -> np.ndarray:
+        """Per-step operation counts, shape (steps, n_cores + 1, len(COST_COUNTERS)); row
+        ``n_cores`` is the host (sources). Steps from :attr:`cost_first` on (a restore starts
+        a new record)."""
+        p = self.program
+        if not self._cost_counts:
+            return np.zeros((0, p.n_cores + 1, len(COST_COUNTERS)), np.int32)
+        if len(self._cost_counts) > 1:
+            self._cost_counts = [np.concatenate(self._cost_counts)]
+        return self._cost_counts[0]
+
+    def active_ids(self) -> np.ndarray:
+        """The neurons that were active in the cost model's sense in the last step run
+        (docs/hardware-model.md §9.3): the ids whose ``ACTIVE`` count it charged."""
+        return np.nonzero(self._scratch.flag[:self.program.n] & F_ACTIVE)[0]
+
+    def cost(self, prices=None, timing: str = "pipelined"):
+        """The cost picture of the steps run so far (docs/hardware-model.md §9): a
+        :class:`~neuromorph.cost.CostResult` priced by ``prices`` (a
+        :class:`~neuromorph.hardware.PriceTable`, a built-in table's name or a .toml/.json
+        file; default: the chip's own table)."""
+        from .cost import evaluate
+
+        if not self.record_cost:
+            raise ParameterError("record_cost", False, "True (Simulator(record_cost=True)) to price the run")
+        s = self.spikes
+        return evaluate(self.program, self.cost_counts, s.steps, s.ids, first_step=self._cost_first,
+                        prices=prices, timing=timing)
 
     def _keep_traces(self, k0, n, tr_u, tr_v):
         if self.program.host.probe_gids.size:
@@ -331,6 +384,7 @@ class Simulator:
             self.syn_w[:], self.trace[:] = state["syn_w"], state["trace"]
         self.step_count = int(state["step"][0])
         self._first_ovf[:] = -1
+        self._cost_counts, self._cost_first = [], self.step_count      # the cost record restarts here
         if "log_steps" in state:                 # a checkpoint: the log and traces continue
             n = state["log_steps"].size
             if self._spk_step.size < n + self._spike_room():

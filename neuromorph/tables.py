@@ -23,15 +23,19 @@ import numpy as np
 
 # -- per-core counters (one row per core, plus a host row for sources) -----------------------
 COUNTER_NAMES = ("u_wrap", "v_sat", "acc_sat", "neuron_updates", "spikes", "syn_events", "messages", "u_sat",
-                 "prod_sat", "trace_sat", "syn_updates")
+                 "prod_sat", "trace_sat", "syn_updates", "active", "msgs_in", "hops_x", "hops_y", "chip_hops")
 (U_WRAP, V_SAT, ACC_SAT, NEURON_UPDATES, SPIKES, SYN_EVENTS, MESSAGES, U_SAT, PROD_SAT, TRACE_SAT,
- SYN_UPDATES) = range(len(COUNTER_NAMES))
+ SYN_UPDATES, ACTIVE, MSGS_IN, HOPS_X, HOPS_Y, CHIP_HOPS) = range(len(COUNTER_NAMES))
+COST_COUNTERS = ("neuron_updates", "active", "spikes", "syn_events", "messages", "msgs_in", "hops_x", "hops_y",
+                 "chip_hops", "syn_updates")
+"""The counters the cost model prices (§9), in the column order of per-step cost counts."""
+COST_COLUMNS = tuple(COUNTER_NAMES.index(c) for c in COST_COUNTERS)
 OVERFLOW_KINDS = ("u_wrap", "v_sat", "acc_sat", "u_sat", "prod_sat", "trace_sat")
 N_COUNTERS = len(COUNTER_NAMES)
 
 # -- neuron kinds and the flag bits an integrate function sets per neuron ----------------------
 KIND_LIF, KIND_IZH = 0, 1
-F_SPIKE, F_ACC, F_UWRAP, F_VSAT, F_USAT, F_PROD = 1, 2, 4, 8, 16, 32
+F_SPIKE, F_ACC, F_UWRAP, F_VSAT, F_USAT, F_PROD, F_ACTIVE = 1, 2, 4, 8, 16, 32, 64
 
 # -- record dtypes ------------------------------------------------------------------------------
 _i8 = np.int64
@@ -82,12 +86,24 @@ class InitialState(NamedTuple):
 
 
 class Placement(NamedTuple):
-    """Where neurons sit: ``core_of`` per id (sources sit on the host row ``n_cores``),
-    ``n_dest`` output axons (destination cores) per id, ``neurons_per_core``."""
+    """Where neurons sit and where their messages go (§6, §9.1).
+
+    ``core_of`` per id (sources sit on the host row ``n_cores``); ``n_dest`` output axons
+    (destination cores) per id, which are ``dest_core[dest_ptr[g]:dest_ptr[g+1]]``;
+    ``neurons_per_core``; ``slot_of_core`` the physical core (mesh position) of each logical
+    core; per id the tile hops of all its messages under dimension-ordered routing,
+    ``hops[g] = (x hops, y hops, chip-boundary crossings)`` (0 for sources: they enter from
+    the host); the neuron ids of core ``run_core[r]`` in runs ``run_ptr[r]:run_ptr[r+1]``."""
 
     core_of: np.ndarray
     n_dest: np.ndarray
     neurons_per_core: np.ndarray
+    slot_of_core: np.ndarray
+    dest_ptr: np.ndarray
+    dest_core: np.ndarray
+    hops: np.ndarray
+    run_ptr: np.ndarray
+    run_core: np.ndarray
 
 
 class Synapses(NamedTuple):
@@ -198,3 +214,4 @@ class Records(NamedTuple):
     probe_gids: np.ndarray
     tr_u: np.ndarray        # (steps, probes)
     tr_v: np.ndarray
+    step_counters: np.ndarray   # (steps, n_cores + 1, N_COUNTERS) counters after each step; (0, ...) : off

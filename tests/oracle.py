@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from neuromorph.errors import CapacityError
 from neuromorph.hardware import LOIHI, ChipSpec
 from neuromorph.network import IzhikevichRegisters, LIFRegisters, Network, ProjectionRegisters
 
@@ -100,7 +101,9 @@ def run_oracle(net: Network, n_steps: int, chip: ChipSpec = LOIHI):
     of SPIKES, SYN_EVENTS, NEURON_UPDATES; ``by_gid`` maps TRACE_SAT / SYN_UPDATES to {gid: count}
     at the neuron whose core §3.5 charges (trace owner / synapse's post neuron); ``first_overflow``
     is None or (step, set of overflow kinds that grew in that step); ``weights`` maps
-    the index of each plastic projection to its final W registers (int64, projection-local order).
+    the index of each plastic projection to its final W registers (int64, projection-local order);
+    ``active`` lists per step the neurons that are active in the cost model's sense (§9.3: raw
+    input, u, v, bias or host input non-zero at the start of the step).
     """
     c = chip.core
     N = net.n_neurons
@@ -225,11 +228,12 @@ def run_oracle(net: Network, n_steps: int, chip: ChipSpec = LOIHI):
 
     overflow_kinds = ("U_WRAP", "V_SAT", "ACC_SAT", "U_SAT", "PROD_SAT", "TRACE_SAT")
     first_overflow = None                # (step, kinds that grew in it): where strict mode stops
-    spikes, u_tr, v_tr = [], [], []
+    spikes, u_tr, v_tr, active = [], [], [], []
     for k in range(n_steps):
         before = [counts[x] for x in overflow_kinds]
         slot = k % D
         fired = []
+        active.append(set())
         for g in range(N):
             if g not in regs:
                 if g in src_events.get(k, ()):
@@ -239,6 +243,9 @@ def run_oracle(net: Network, n_steps: int, chip: ChipSpec = LOIHI):
             # 1. deliver
             a = ring[slot][g]
             ring[slot][g] = 0
+            base_bias = r["bias"] if r["izh"] else r["bias_mant"] << r["bias_exp"]
+            if a != 0 or u[g] != 0 or v[g] != 0 or base_bias != 0 or ext.get((k, g), 0) != 0:
+                active[-1].add(g)
             if a > acc_hi:
                 a = acc_hi
                 counts["ACC_SAT"] += 1
@@ -302,4 +309,116 @@ def run_oracle(net: Network, n_steps: int, chip: ChipSpec = LOIHI):
         v_tr.append(list(v))
     return {"spikes": spikes, "u": np.array(u_tr, dtype=np.int64), "v": np.array(v_tr, dtype=np.int64),
             "counts": counts, "activity": activity, "by_gid": by_gid, "first_overflow": first_overflow,
-            "weights": {e["p"]: np.array(W[e["p"]], dtype=np.int64) for e in plastic}}
+            "weights": {e["p"]: np.array(W[e["p"]], dtype=np.int64) for e in plastic}, "active": active}
+
+
+def cost_counts(net: Network, ref: dict, n_steps: int, core_of, slot_of_core, mesh, n_cores: int):
+    """Per-step, per-core operation counts of §9 from an oracle run, in plain Python.
+
+    Placement is an input (``core_of`` per gid, the host row ``n_cores`` for sources;
+    ``slot_of_core`` per core), the rules are §6 and §9.1: a spike sends one message per
+    destination core; a message from tile (xa, ya) to (xb, yb) takes |xb - xa| x hops then
+    |yb - ya| y hops, and each chip boundary it crosses is a chip hop instead. Returns a list
+    of steps, each a list of rows (one per core, host last) of the ``COST_COUNTERS`` columns
+    except ``syn_updates`` (left 0)."""
+    cpt, tx, ty, chx = mesh.cores_per_tile, mesh.tiles_x, mesh.tiles_y, mesh.chips_x
+    per_chip = cpt * tx * ty
+
+    def where(core):                      # global tile (x, y) and chip (cx, cy) of a logical core
+        p = int(slot_of_core[core])
+        chip, local = p // per_chip, p % per_chip
+        tile = local // cpt
+        cx, cy = chip % chx, chip // chx
+        return cx * tx + tile % tx, cy * ty + tile // tx, cx, cy
+
+    dests: dict[int, set] = {}
+    syn_into: dict[int, list] = {}
+    for proj in net.projections:
+        pre, post = net.populations[proj.pre], net.populations[proj.post]
+        for j, i in zip(proj.pre_idx.tolist(), proj.post_idx.tolist()):
+            dests.setdefault(pre.start + j, set()).add(int(core_of[post.start + i]))
+            syn_into.setdefault(pre.start + j, []).append(int(core_of[post.start + i]))
+    fired_at: dict[int, list] = {}
+    for k, g in ref["spikes"]:
+        fired_at.setdefault(k, []).append(g)
+    out = []
+    for k in range(n_steps):
+        rows = [[0] * 10 for _ in range(n_cores + 1)]
+        for g in range(net.n_neurons):
+            if int(core_of[g]) < n_cores:
+                rows[int(core_of[g])][0] += 1
+        for g in ref["active"][k]:
+            rows[int(core_of[g])][1] += 1
+        for g in fired_at.get(k, ()):
+            src = int(core_of[g])
+            rows[src][2] += 1
+            for c in syn_into.get(g, ()):
+                rows[c][3] += 1
+            for c in dests.get(g, ()):
+                rows[src][4] += 1
+                rows[c][5] += 1
+                if src < n_cores:
+                    xa, ya, cxa, cya = where(src)
+                    xb, yb, cxb, cyb = where(c)
+                    rows[src][6] += abs(xb - xa) - abs(cxb - cxa)
+                    rows[src][7] += abs(yb - ya) - abs(cyb - cya)
+                    rows[src][8] += abs(cxb - cxa) + abs(cyb - cya)
+        out.append(rows)
+    return out
+
+
+def greedy_place(reg, post_g: np.ndarray, pre_g: np.ndarray, chip, syn_bits: np.ndarray):
+    """In-order fill (neuromorph.placement's ``in_order``) as the compiler first wrote it: neurons
+    in gid order onto cores, each core as full as every per-core capacity allows, a binary
+    search for the fan-in cut. The placement tests compare the fast version with it.
+
+    ``syn_bits`` is the synapse-memory cost of each synapse (static or plastic, §3.1/§3.5).
+    """
+    c = chip.core
+    neuron_gids = np.concatenate([np.arange(p.start, p.stop) for p in reg.populations.values() if not p.is_source]
+                                 or [np.zeros(0, np.int64)])
+    order = np.argsort(post_g, kind="stable")
+    post_sorted, pre_sorted = post_g[order], pre_g[order]
+    indeg_ptr = np.searchsorted(post_sorted, neuron_gids)      # neuron gids are ascending
+    end_ptr = np.searchsorted(post_sorted, neuron_gids, side="right")
+    cum = np.concatenate([[0], np.cumsum(end_ptr - indeg_ptr)])          # synapses
+    bits_sorted = np.concatenate([[0], np.cumsum(syn_bits[order])]) if order.size else np.zeros(1, np.int64)
+    cumb = bits_sorted[end_ptr] - bits_sorted[indeg_ptr]
+    cumb = np.concatenate([[0], np.cumsum(cumb)])                         # synapse memory bits
+    core_of = np.full(reg.n_neurons, -1, dtype=np.int32)
+    cores = []
+    start = 0
+    n = neuron_gids.size
+
+    def fan_in(a, b):
+        if b <= a:
+            return 0
+        return np.unique(pre_sorted[indeg_ptr[a]:end_ptr[b - 1]]).size
+
+    while start < n:
+        core = len(cores)
+        end = min(n, start + c.max_neurons)
+        end = min(end, int(np.searchsorted(cumb, cumb[start] + c.synapse_memory_bits, side="right")) - 1)
+        if end <= start:
+            raise CapacityError(f"core {core}", "synapse memory bits", int(cumb[start + 1] - cumb[start]),
+                                f"{c.synapse_memory_bits} (neuron gid {int(neuron_gids[start])}: "
+                                f"{int(cum[start + 1] - cum[start])} synapses)")
+        if fan_in(start, end) > c.max_fan_in_axons:
+            lo, hi = start, end        # largest end with fan_in <= limit
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if fan_in(start, mid) <= c.max_fan_in_axons:
+                    lo = mid
+                else:
+                    hi = mid
+            end = lo
+            if end <= start:
+                raise CapacityError(f"core {core}", "fan-in axons", fan_in(start, start + 1),
+                                    f"{c.max_fan_in_axons} (neuron gid {int(neuron_gids[start])})")
+        core_of[neuron_gids[start:end]] = core
+        cores.append(dict(core=core, neurons=end - start, synapses=int(cum[end] - cum[start]),
+                          fan_in=fan_in(start, end)))
+        start = end
+    if len(cores) > chip.n_cores:
+        raise CapacityError(f"chip {chip.name!r}", "cores", len(cores), chip.n_cores)
+    return core_of, cores

@@ -9,19 +9,22 @@ because CoreSpec refuses widths where one wrap per step could not bound it
 (``test_widths_where_one_wrap_cannot_bound_u_are_refused``).
 """
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 from neuromorph.errors import ParameterError
-from neuromorph.hardware import LOIHI
+from neuromorph.hardware import LOIHI, Mesh
 from neuromorph.network import IzhikevichRegisters, LIFRegisters, Network, PoissonSpikes, SpikeTimes
 from neuromorph.simulator import Simulator
-from oracle import run_oracle
+from oracle import cost_counts, run_oracle
 
 
-def assert_matches_oracle(sim, ref, counters):
-    """Every spike, every probed u and v of every step, and the named overflow counts agree."""
+def assert_matches_oracle(sim, ref, counters, net):
+    """Every spike, every probed u and v of every step, the named overflow counts, and the
+    per-step, per-core operation counts of the cost model (§9) agree."""
     got = list(zip(sim.spikes.steps.tolist(), sim.spikes.ids.tolist()))
     assert got == ref["spikes"]
     cols = sim.traces.ids
@@ -29,6 +32,12 @@ def assert_matches_oracle(sim, ref, counters):
     assert np.array_equal(sim.traces.data["v"], ref["v"][:, cols])
     counts = sim.counter_table()
     assert [int(counts[k].sum()) for k in counters] == [ref["counts"][k.upper()] for k in counters]
+    p = sim.program
+    want = cost_counts(net, ref, sim.step_count, p.placement.core_of, p.placement.slot_of_core, p.chip.mesh,
+                       p.n_cores)
+    got = sim.cost_counts.copy()
+    got[:, :, 9] = 0                       # syn_updates: compared as totals by the STDP tests
+    assert got.tolist() == want
 
 
 def edgy(lo, hi, *edges):
@@ -109,8 +118,10 @@ def test_kernel_matches_oracle_bit_for_bit(case, n_steps, threads):
     half = 1 << (chip.core.u_bits - 1)
     assert np.all((ref["u"] > -half) & (ref["u"] <= half)), "one wrap per step keeps u in its range (CoreSpec)"
     event(f"weight_bits {chip.core.weight_bits}")
-    sim = Simulator(net, chip=chip.with_core(max_neurons=3), strict=False, threads=threads).run(n_steps)
-    assert_matches_oracle(sim, ref, ("u_wrap", "v_sat", "acc_sat"))
+    # 3 neurons per core, one core per tile, 2 x 2 tiles per chip, 2 x 2 chips: messages hop in x, y and between chips
+    board = dataclasses.replace(chip, n_cores=16, mesh=Mesh(1, 2, 2, 2, 2)).with_core(max_neurons=3)
+    sim = Simulator(net, chip=board, strict=False, threads=threads).run(n_steps)
+    assert_matches_oracle(sim, ref, ("u_wrap", "v_sat", "acc_sat"), net)
 
 
 def test_widths_where_one_wrap_cannot_bound_u_are_refused():
@@ -138,7 +149,7 @@ def test_u_stays_in_range_at_the_width_limit():
     u = ref["u"][:, 1]
     assert u.min() > -2**15 and u.max() <= 2**15 and ref["counts"]["ACC_SAT"] == 29 and ref["counts"]["U_WRAP"] > 0
     sim = Simulator(net, chip=chip, strict=False).run(30)
-    assert_matches_oracle(sim, ref, ("u_wrap", "v_sat", "acc_sat"))
+    assert_matches_oracle(sim, ref, ("u_wrap", "v_sat", "acc_sat"), net)
 
 
 # -- integer Izhikevich ------------------------------------------------------------------------
@@ -188,4 +199,4 @@ def izh_networks(draw):
 def test_izhikevich_kernel_matches_oracle(case, n_steps):
     net, chip = case
     sim = Simulator(net, chip=chip, strict=False).run(n_steps)
-    assert_matches_oracle(sim, run_oracle(net, n_steps, chip), ("v_sat", "u_sat", "prod_sat", "acc_sat"))
+    assert_matches_oracle(sim, run_oracle(net, n_steps, chip), ("v_sat", "u_sat", "prod_sat", "acc_sat"), net)

@@ -1,4 +1,4 @@
-"""Command line: ``neuromorph list | run SCENARIO | compare SCENARIO|--all | bench``.
+"""Command line: ``neuromorph list | run SCENARIO | compare SCENARIO|--all | map SCENARIO | bench``.
 
 A SCENARIO is a path to a script or the name of one in ``scenarios/`` (see
 :mod:`neuromorph.app.scenarios`). A scenario script defines ``DESCRIPTION`` and
@@ -20,6 +20,7 @@ from neuromorph import __version__
 from neuromorph.hardware import PRESETS
 
 from . import bench
+from .mapping import add_map_parser
 from .report import summary_line, table, write_validation_table
 from .runner import OutputExists, compare_many, compare_scenario
 from .scenarios import catalogue, describe, known_scenarios, load, protocol_of, resolve
@@ -160,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_seed, default=0, help="seed for every random source (default 0)")
     p.set_defaults(func=cmd_run)
     add_compare_parser(sub)
+    add_map_parser(sub, _seed, _duration, _count)
     p = sub.add_parser("bench", help="benchmark suite (CUBA 4k/16k/64k, 1k chip, STDP, latency, bare scatter)",
                        description="Benchmark suite; --compare adds Brian2 and NEST (docs/performance.md).")
     bench.build_parser(p)
@@ -181,6 +183,7 @@ def _argument(convert, ok, allowed: str):
 
 
 _seed = _argument(int, lambda v: v >= 0, "an integer >= 0")                    # numpy refuses negative seeds
+_count = _argument(int, lambda v: v >= 1, "an integer >= 1")
 _duration = _argument(float, lambda v: math.isfinite(v) and v > 0, "finite and > 0 seconds")
 
 

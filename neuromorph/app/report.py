@@ -289,6 +289,8 @@ def write_reports(name: str, description: str, cmp: Comparison, ev: Evaluation, 
                "wall_s": dict(walls)}
     if program is not None:
         metrics["compile_report"] = {"parameters": program.report.parameters, "notes": program.report.notes}
+    if config.get("cost"):
+        metrics["cost"] = config["cost"]
     (out / "metrics.json").write_text(json.dumps(_jsonable(metrics), indent=1, allow_nan=False))
     (out / "config.json").write_text(json.dumps(_jsonable(config), indent=1, allow_nan=False))
 
@@ -330,6 +332,11 @@ def write_reports(name: str, description: str, cmp: Comparison, ev: Evaluation, 
            f"Repeat: `{config['repeat']}`", ""]
     if program is not None and program.report.notes:
         md += ["Compiler notes:", ""] + [f"- {n}" for n in program.report.notes] + [""]
+    cost_rows = cost_table(config.get("cost"), program)
+    if cost_rows:
+        md += ["## Cost on the chip", "", f"Prices `{config['cost']['prices']}`, timing `{config['cost']['timing']}` "
+               "(docs/hardware-model.md §9; `neuromorph map` compares placements).", "",
+               "| quantity | value |", "|---|---|"] + [f"| {a} | {b} |" for a, b in cost_rows] + [""]
     md += ["## Figures", ""]
     for f, cap in figs:
         md += [f"![{cap}]({f})", "", f"*{cap}*", ""]
@@ -363,6 +370,11 @@ def write_reports(name: str, description: str, cmp: Comparison, ev: Evaluation, 
             h.append(f"<tr><td>{esc(r[0])}</td><td>{esc(r[1])}</td><td>{esc(r[2])}</td>"
                      f"<td class='{esc(r[3])}'>{esc(r[3])}</td></tr>")
         h.append("</table>")
+    if cost_rows:
+        h.append(f"<h2>Cost on the chip</h2><p>prices <code>{esc(config['cost']['prices'])}</code>, timing "
+                 f"<code>{esc(config['cost']['timing'])}</code> (docs/hardware-model.md §9)</p><table>")
+        h += [f"<tr><td>{esc(a)}</td><td>{esc(b)}</td></tr>" for a, b in cost_rows]
+        h.append("</table>")
     h.append("<h2>Figures</h2>")
     for f, cap in figs:
         data = base64.b64encode((out / f).read_bytes()).decode("ascii")
@@ -373,6 +385,29 @@ def write_reports(name: str, description: str, cmp: Comparison, ev: Evaluation, 
           "<details><summary>config.json</summary><pre>" + esc(json.dumps(_jsonable(config), indent=1))
           + "</pre></details>", "</body></html>"]
     (out / "report.html").write_text("\n".join(h))
+
+
+def cost_table(cost: dict | None, program=None) -> list[tuple[str, str]]:
+    """Rows of the report's cost section from a ``CostResult.summary()``."""
+    if not cost:
+        return []
+    rows = []
+    if program is not None:
+        rows.append(("cores / tiles in use", f"{program.n_cores} / {cost['tiles_in_use']}"))
+    if "time_ns_mean" in cost:
+        rows += [("time per step (mean, p99)", f"{cost['time_ns_mean'] / 1e3:.3f} µs, {cost['time_ns_p99'] / 1e3:.3f} µs"),
+                 ("real-time factor (simulated / chip time)",
+                  "-" if not cost.get("realtime_factor") else f"{cost['realtime_factor']:.1f}")]
+    if "energy_pJ_per_step" in cost:
+        rows.append(("energy per step", f"{cost['energy_pJ_per_step'] / 1e6:.4f} µJ"))
+        if cost.get("energy_pJ_per_syn_event"):
+            rows.append(("energy per synaptic event", f"{cost['energy_pJ_per_syn_event']:.1f} pJ"))
+    if "edp_pJ_ns" in cost:
+        rows.append(("energy-delay product per step", f"{cost['edp_pJ_ns'] / 1e6:.3f} nJ·µs"))
+    rows += [("slowest core", str(cost["slowest_core"])),
+             ("synaptic events, spikes, messages, hops", f"{cost['syn_events']}, {cost['spikes']}, {cost['messages']}, "
+                                                         f"{cost['hops_x'] + cost['hops_y'] + cost['chip_hops']}")]
+    return rows
 
 
 # --------------------------------------------------------------------------------------

@@ -99,6 +99,7 @@ def run_backends(cmp: Comparison, preset: str | None = None, progress: bool | No
                 bar.advance(k * net.dt, "chip", time.perf_counter() - tc)
                 left -= k
             results["chip"] = sim.result()
+            results["chip"].info["cost"] = sim.cost().summary()        # docs/hardware-model.md §9
             walls["chip"] = time.perf_counter() - t
     finally:
         bar.close()
@@ -197,6 +198,7 @@ def compare_scenario(path: Path, out: Path, seed: int = 0, duration: float | Non
                            "fano_window": cmp.fano_window, "psd": cmp.psd, "psd_band": cmp.psd_band,
                            "guard": cmp.guard},
               "params": dict(cmp.params), "network": _network_summary(cmp.network), "versions": _versions(),
+              "cost": results["chip"].info.get("cost") if "chip" in results else None,
               "argv": list(argv) if argv is not None else list(sys.argv),
               "repeat": " ".join(cmd), "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     desc = getattr(module, "DESCRIPTION", "")
