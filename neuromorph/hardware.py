@@ -323,10 +323,14 @@ class PriceTable:
     def load(cls, path) -> "PriceTable":
         """Read a price table from a ``.toml`` or ``.json`` file (see docs/hardware-model.md §9.2)."""
         import json
-        import tomllib
         from pathlib import Path
         path = Path(path)
         raw = path.read_bytes()
+        if path.suffix == ".toml":
+            try:
+                import tomllib
+            except ImportError:             # Python 3.10
+                raise ParameterError("price table", str(path), "a .json file (reading TOML needs Python 3.11+)") from None
         try:
             d = tomllib.loads(raw.decode()) if path.suffix == ".toml" else json.loads(raw)
         except (ValueError, UnicodeDecodeError) as e:

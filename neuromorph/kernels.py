@@ -16,7 +16,7 @@ from numba.core import cgutils
 from numba.extending import intrinsic
 
 from . import fixedpoint
-from .tables import (ACC_SAT, ACTIVE, CHIP_HOPS, F_ACC, F_ACTIVE, F_PROD, F_SPIKE, F_USAT, F_UWRAP, F_VSAT, HOPS_X,
+from .tables import (ACC_SAT, ACTIVE, CHIP_HOPS, COST_COLUMNS, F_ACC, F_ACTIVE, F_PROD, F_SPIKE, F_USAT, F_UWRAP, F_VSAT, HOPS_X,
                      HOPS_Y, KIND_LIF, MESSAGES, MSGS_IN, PROD_SAT, SPIKES, SYN_EVENTS, SYN_UPDATES, TRACE_SAT, U_SAT,
                      U_WRAP, V_SAT)
 
@@ -199,9 +199,10 @@ def _count_active(flag, placement, counters):
     one contiguous run of a core's ids at a time (a vectorised sum per run)."""
     run_ptr, run_core = placement.run_ptr, placement.run_core
     for r in range(run_core.shape[0]):
-        s = np.int64(0)
-        for g in range(run_ptr[r], run_ptr[r + 1]):
-            s += (flag[g] >> 6) & 1
+        f = flag[run_ptr[r]:run_ptr[r + 1]]
+        s = np.int32(0)
+        for i in range(f.size):           # range(size): no wraparound code, so the sum vectorises
+            s += (f[i] >> 6) & 1
         counters[run_core[r], ACTIVE] += s
 
 
@@ -410,6 +411,19 @@ def _learn(k, lo, hi, spk_id, syn, learn, core_of, state, cfg):
 
 
 # -- the step loop ----------------------------------------------------------------------------------
+COST_COLS = np.array(COST_COLUMNS, np.int64)
+
+
+@njit(cache=True, inline="always")
+def _record_step_counts(out, counters, last, neurons_per_core):
+    """This step's cost counts per core (``tables.COST_COUNTERS`` columns): the growth of the
+    counters since ``last`` (updated); column 0, neuron updates, is every neuron of the core."""
+    for c in range(out.shape[0]):
+        for j in range(1, COST_COLS.size):
+            v = counters[c, COST_COLS[j]]
+            out[c, j] = np.int32(v - last[c, j])
+            last[c, j] = v
+        out[c, 0] = np.int32(neurons_per_core[c]) if c < neurons_per_core.shape[0] else 0
 @njit(cache=True, inline="always")
 def _sources(k, s, inputs, scratch):
     """Mark the sources that fire in step k (chunk step s), explicit/regular then Poisson, with
@@ -443,6 +457,11 @@ def run_steps(k0, n_steps, cfg, neurons, placement, syn, learn, state, scratch, 
     slot_off = scratch.slot_off
     ring, counters = state.ring, state.counters
     core_of = placement.core_of
+    record_cost = records.step_counters.shape[0] > 0
+    last = np.empty((counters.shape[0], COST_COLS.size), np.int64)     # the counters at the previous step's end
+    for c in range(counters.shape[0]):
+        for j in range(COST_COLS.size):
+            last[c, j] = counters[c, COST_COLS[j]]
     for s in range(n_steps):
         if n_spk + N > cap:
             records.n_spk[0] = n_spk
@@ -484,8 +503,8 @@ def run_steps(k0, n_steps, cfg, neurons, placement, syn, learn, state, scratch, 
         for j in range(records.probe_gids.shape[0]):
             records.tr_u[s, j] = state.u[records.probe_gids[j]]
             records.tr_v[s, j] = state.v[records.probe_gids[j]]
-        if records.step_counters.shape[0] > 0:      # the cost model's per-step counts (§9)
-            records.step_counters[s] = counters
+        if record_cost:                             # the cost model's per-step counts (§9)
+            _record_step_counts(records.step_counters[s], counters, last, placement.neurons_per_core)
         if cfg.strict and state.first_ovf[0] >= 0:
             records.n_spk[0] = n_spk
             return s + 1

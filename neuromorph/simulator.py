@@ -15,7 +15,7 @@ from .compiler import Program, compile_network
 from .errors import ChipOverflowError, ParameterError
 from .hardware import LOIHI, ChipSpec
 from .network import Network, PoissonSpikes, RunResult, SpikeLog, Traces
-from .tables import COST_COLUMNS, COST_COUNTERS, COUNTER_NAMES, F_ACTIVE, GROUP, KIND_IZH, N_COUNTERS, NEURON_UPDATES, Config, Inputs, Records, Scratch, State
+from .tables import COST_COUNTERS, COUNTER_NAMES, F_ACTIVE, GROUP, KIND_IZH, N_COUNTERS, NEURON_UPDATES, Config, Inputs, Records, Scratch, State
 
 _notice = {"shown": False}
 PROGRESS = {"after_s": None}    # the CLI sets a number: runs longer than that report progress on stderr
@@ -195,11 +195,10 @@ class Simulator:
 
             numba.set_num_threads(min(self.threads, numba.config.NUMBA_NUM_THREADS))
         left = int(n_steps)
-        before = self.counters.copy()
         report = _Progress(int(n_steps), p.dt, PROGRESS["after_s"])
-        # per-step counter snapshots of a chunk stay under ~32 MiB
+        # a chunk's per-step cost counts stay under ~32 MiB
         chunk = self.chunk_steps if not self.record_cost else \
-            max(1, min(self.chunk_steps, (32 << 20) // ((p.n_cores + 1) * N_COUNTERS * 8)))
+            max(1, min(self.chunk_steps, (32 << 20) // ((p.n_cores + 1) * len(COST_COUNTERS) * 4)))
         while left > 0:
             n = min(left, chunk)
             k0 = self.step_count
@@ -207,7 +206,7 @@ class Simulator:
             ext_val = self._ext_values(k0, n)
             tr_u = np.zeros((n, p.host.probe_gids.size), np.int64)
             tr_v = np.zeros_like(tr_u)
-            step_ctr = np.zeros((n if self.record_cost else 0, p.n_cores + 1, N_COUNTERS), np.int64)
+            step_ctr = np.zeros((n if self.record_cost else 0, p.n_cores + 1, len(COST_COUNTERS)), np.int32)
             inputs = Inputs(src_ptr, src_ids, *self._pois, self._ext_gid, ext_val)
             done = 0
             while done < n:
@@ -221,6 +220,8 @@ class Simulator:
                 self.counters[:p.n_cores, NEURON_UPDATES] += p.placement.neurons_per_core * got
                 if self.strict and self._first_ovf[0] >= 0:
                     self._keep_traces(k0, done, tr_u, tr_v)
+                    if self.record_cost:
+                        self._cost_counts.append(step_ctr[:done])
                     kind, g, k = (int(x) for x in self._first_ovf)
                     raise ChipOverflowError(COUNTER_NAMES[kind], int(p.placement.core_of[g]), g, k)
                 if done < n:   # spike buffer full: grow it and continue
@@ -228,20 +229,11 @@ class Simulator:
                     self._spk_id = np.concatenate([self._spk_id, np.zeros_like(self._spk_id)])
             self._keep_traces(k0, n, tr_u, tr_v)
             if self.record_cost:
-                self._keep_step_counts(step_ctr, before)
-                before = step_ctr[-1].copy()
+                self._cost_counts.append(step_ctr)
             left -= n
             report.update(int(n_steps) - left)
         report.close()
         return self
-
-    def _keep_step_counts(self, snapshots: np.ndarray, before: np.ndarray) -> None:
-        """Per-step deltas of the cost counters from the kernel's end-of-step snapshots."""
-        p = self.program
-        prev = np.concatenate([before[None], snapshots[:-1]])
-        d = (snapshots - prev)[:, :, list(COST_COLUMNS)]
-        d[:, :p.n_cores, 0] = p.placement.neurons_per_core       # every neuron is updated every step
-        self._cost_counts.append(d.astype(np.int32))
 
     @property
     def cost_counts(self) -> np.ndarray:

@@ -214,4 +214,4 @@ class Records(NamedTuple):
     probe_gids: np.ndarray
     tr_u: np.ndarray        # (steps, probes)
     tr_v: np.ndarray
-    step_counters: np.ndarray   # (steps, n_cores + 1, N_COUNTERS) counters after each step; (0, ...) : off
+    step_counters: np.ndarray   # int32 (steps, n_cores + 1, len(COST_COUNTERS)): each step's cost counts; (0, ...): off

@@ -174,3 +174,53 @@ def test_restore_restarts_the_cost_record_and_it_can_be_off():
     with pytest.raises(ParameterError, match="record_cost"):
         off.cost()
     assert off.counter_table()["msgs_in"].sum() == 1 + 3
+
+
+def test_program_image_keeps_the_placement(tmp_path):
+    """A traffic placement (cores laid out on the mesh, not in order) survives write/read."""
+    from neuromorph.export import read_program, write_program
+    net = driven(100.0, n=60)
+    p = compile_network(net, LOIHI.with_core(max_neurons=7), placement="traffic", seed=3)
+    write_program(p, tmp_path / "p.nmprog")
+    q = read_program(tmp_path / "p.nmprog")
+    for a, b in zip(p.placement, q.placement):
+        assert np.array_equal(a, b)
+    runs = [Simulator(x, strict=False).run(50) for x in (p, q)]
+    assert np.array_equal(runs[0].cost_counts, runs[1].cost_counts)
+
+
+def _scenario_network(name):
+    from neuromorph.app.mapping import scenario_network
+    from neuromorph.app.scenarios import resolve
+    return scenario_network(resolve(name), 0, 0.05)
+
+
+@pytest.mark.parametrize("name, max_neurons", [("cuba_balanced", 512), ("synfire_chain", 30), ("stdp_song", 4)])
+def test_traffic_never_predicts_more_inter_core_messages_than_in_order(name, max_neurons):
+    from neuromorph.placement import traffic_metrics
+    net, _, preset, headroom = _scenario_network(name)
+    from neuromorph.hardware import PRESETS
+    chip = PRESETS[preset].with_core(max_neurons=max_neurons)
+    got = {}
+    for strategy in ("in_order", "traffic"):
+        p = compile_network(net, chip, headroom=headroom, placement=strategy)
+        pre, _ = p.synapse_sources
+        core_of = np.where(p.placement.core_of < p.n_cores, p.placement.core_of, -1)
+        got[strategy] = traffic_metrics(core_of, p.placement.slot_of_core, pre, p.synapses.syn_tgt, chip.mesh)
+    assert got["traffic"]["inter_core_messages"] <= got["in_order"]["inter_core_messages"]
+
+
+def test_map_prints_and_draws_the_cost_picture(tmp_path, capsys):
+    from neuromorph.app import cli
+    assert cli.main(["map", "synfire_chain", "--max-neurons", "30", "--steps", "400", "--out", str(tmp_path)]) == 0
+    text = capsys.readouterr().out
+    assert "in_order" in text and "traffic" in text and "lowest energy-delay product" in text
+    doc = json.loads((tmp_path / "cost.json").read_text())
+    rows = {r["strategy"]: r for r in doc["placements"]}
+    assert set(rows) == {"in_order", "balanced", "traffic"} and doc["steps"] == 400
+    assert rows["traffic"]["inter_core_messages_per_step"] <= rows["in_order"]["inter_core_messages_per_step"]
+    assert all(r["time_ns_mean"] > 0 and r["energy_pJ_per_step"] > 0 for r in rows.values())
+    assert (tmp_path / "map.png").stat().st_size > 20000
+    assert cli.main(["map", "synfire_chain", "--placement", "traffic", "--prices", "loihi2-counts", "--steps", "50",
+                     "--out", str(tmp_path / "c")]) == 0
+    assert "time_ns_mean" not in json.loads((tmp_path / "c" / "cost.json").read_text())["placements"][0]
