@@ -898,7 +898,9 @@ class RunResult:
     ``counters`` maps a counter name to an int64 array with one entry per core (chip
     only; empty for the reference). ``weights`` maps a projection index (position in
     ``Network.projections``) to its final weights (plastic projections). ``info`` holds
-    provenance (simulator name, mode, seed, ...).
+    provenance (simulator name, mode, seed, ...). ``cost`` (chip only) is the run priced as
+    hardware, a ``neuromorph.cost.CostResult``: time and energy per step, per-core totals
+    (docs/hardware-model.md §9); ``None`` for the reference.
     """
 
     spikes: SpikeLog
@@ -906,3 +908,4 @@ class RunResult:
     counters: Mapping[str, np.ndarray] = field(default_factory=dict)
     weights: Mapping[int, np.ndarray] = field(default_factory=dict)
     info: Mapping[str, object] = field(default_factory=dict)
+    cost: object = None

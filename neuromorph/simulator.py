@@ -326,9 +326,12 @@ class Simulator:
         return out
 
     def result(self) -> RunResult:
+        """Spikes, traces, counters, learned weights and (with ``record_cost``) the run priced
+        by the chip's own table (``RunResult.cost``; :meth:`cost` applies any other)."""
         return RunResult(self.spikes, self.traces, self.counter_table(), self.weights,
                          info={"simulator": "neuromorph-chip", "chip": self.program.chip.name,
-                               "loihi_compat": self.program.loihi_compat, "steps": self.step_count})
+                               "loihi_compat": self.program.loihi_compat, "steps": self.step_count},
+                         cost=self.cost() if self.record_cost else None)
 
     # -- checkpoint -------------------------------------------------------------------------
     def _layout(self) -> np.ndarray:

@@ -219,6 +219,9 @@ def test_report_files_exist_parse_and_embed_every_png(tiny, tmp_path, capsys):
     assert "src='raster.png'" not in page           # self-contained: no file references
     md = (out / "report.md").read_text()
     assert all(f"({p})" in md for p in pngs) and "## Quantization" in md
+    # the chip run priced as hardware (docs/hardware-model.md §9)
+    assert "## Cost on the chip" in md and "Cost on the chip" in page
+    assert m["cost"]["prices"] == "loihi-table2" and m["cost"]["time_ns_mean"] > 0 and m["cost"]["steps"] == 400
 
 
 def test_all_goes_on_after_a_failing_scenario(tiny, tmp_path, monkeypatch, capsys):

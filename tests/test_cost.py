@@ -64,6 +64,7 @@ def test_hand_computed_counts_times_and_energies():
     assert r.energy_pJ.tolist() == [4 + 16 + 32, 4 + 2 + 4 + 24 + 48 + 96 + 4 * 64 + 2 * 256, 4 + 8, 4 + 6, 4]
     assert r.network_energy_pJ.tolist() == [0, 4 * 64 + 2 * 256, 0, 0, 0]
     assert r.energy_by_op_pJ["chip_hop"] == 512 and r.energy_by_op_pJ["message_in"] == 4 * 16
+    assert sim.result().cost.energy_pJ.tolist() == r.energy_pJ.tolist()      # RunResult carries it
     simple = sim.cost(timing="simple")
     assert simple.time_ns[1] == 110000 + 400
     s = r.summary()

@@ -175,6 +175,9 @@ def cmd_map(args) -> int:
     print(table(rows))
     best = min(rows, key=lambda s: s.get("edp_pJ_ns", s["inter_core_messages_per_step"]))
     print(f"\nlowest energy-delay product: {best['strategy']}" if "edp_pJ_ns" in best else "")
+    if all(s["cores"] == 1 for s in rows):
+        print(f"(the network fits on one core of {chip.name!r}: --max-neurons N spreads it over more cores, "
+              "which is where placement matters)")
     r0 = next(r for r in results if r["summary"] is best)
     util = r0["program"].placement.neurons_per_core / chip.core.max_neurons
     print(f"{best['strategy']}: neuron utilisation per core min {util.min():.0%} mean {util.mean():.0%} max "
