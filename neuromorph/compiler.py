@@ -23,8 +23,9 @@ import numpy as np
 from .errors import CapacityError, CompileError, ParameterError, check_integer, check_range
 from .fixedpoint import (WEIGHT_INT8, WEIGHT_NEGATED, WEIGHT_RAW, WEIGHT_UNSIGNED, encode_mant_exp, read_weights, rint,
                          saturate, shift_floor, shift_trunc)
-from .tables import (GROUP, IZH, KIND_IZH, KIND_LIF, PROJ, RULE, InitialState, Learning, Neurons, Placement, Synapses,
-                     records)
+from .learning import DEPENDENCIES, FACTORS, MAX_FACTORS, TRACES, LearningRule, as_rule
+from .tables import (GROUP, IZH, KIND_IZH, KIND_LIF, PROJ, RULE, TERM, InitialState, Learning, Neurons, Placement,
+                     Synapses, records)
 from . import placement as placement_mod
 from .hardware import LOIHI, ChipSpec
 from .network import (LIF, STDP, Izhikevich, IzhikevichRegisters, LIFRegisters, Network, Projection, ProjectionRegisters,
@@ -660,52 +661,81 @@ def placement_tables(core_of: np.ndarray, is_src: np.ndarray, n_cores: int, slot
 
 def _learning_tables(g: _Gathered, reg: Network, chip: ChipSpec, order: np.ndarray, scales: dict,
                      wexp_eff: np.ndarray):
-    """The STDP tables of §3.5, in synapse-table order (``order`` sorts the gathered synapses).
+    """The learning engine's tables of §3.5, in synapse-table order (``order`` sorts the
+    gathered synapses).
 
-    Traces are one array: projection p's pre traces at ``x_off + j``, its post traces at
-    ``y_off + i``. Returns (Learning, plastic_ptr, plastic_q, w_scale): ``plastic_q`` maps a
-    projection's own synapse order to table positions (for ``RunResult.weights``), ``w_scale``
-    the amperes per W LSB of physical plastic projections (0: report registers).
+    Traces are one array: projection p's pre trace x1 of neuron j at ``rule.x1 + j`` (x2
+    likewise), its post traces at ``rule.y1 + i`` (y2, y3). Each rule's terms are grouped by
+    dependency (y0, x0, u0; written order within a group). Returns (Learning, plastic_ptr,
+    plastic_q, w_scale): ``plastic_q`` maps a projection's own synapse order to table positions
+    (for ``RunResult.weights``), ``w_scale`` the amperes per W LSB of physical plastic
+    projections (0: report registers).
     """
     c = chip.core
     N, P = reg.n_neurons, len(g.infos)
     z = np.zeros(0, np.int64)
     if not g.plastic.any():
-        return (Learning(records(RULE, []), np.zeros(N + 1, np.int64), z, z, np.zeros(N + 1, np.int64), z, z, z),
-                np.zeros(P + 1, np.int64), z, np.zeros(P))
+        return (Learning(records(RULE, []), records(TERM, []), np.zeros(N + 1, np.int64), z, z, z,
+                         np.zeros(N + 1, np.int64), z, z, z, z), np.zeros(P + 1, np.int64), z, np.zeros(P))
     rule = np.zeros(P, RULE)
-    owners, decay, tr_proj, nT = [], [], [], 0
+    term_rows = []
+    owners, decay, impulse, tr_proj, nT = [], [], [], [], 0
     proj_off = np.concatenate([[0], np.cumsum([i.n_synapses for i in g.infos])]).astype(np.int64)
     inv = np.empty(order.size, np.int64)
     inv[order] = np.arange(order.size)
     plastic_ptr = np.zeros(P + 1, np.int64)
     plastic_q = []
+    F = c.trace_frac_bits
     for p_i, info in enumerate(g.infos):
         plastic_ptr[p_i + 1] = plastic_ptr[p_i]
         if not g.plastic[p_i]:
             continue
-        r = info.plasticity
+        r = as_rule(info.plasticity)
         pre, post = reg.populations[info.pre], reg.populations[info.post]
-        rule[p_i] = (r.a_plus, r.a_minus, c.trace_frac_bits + r.learn_shift, r.w_lo, r.w_hi, nT, nT + pre.size,
-                     pre.start)
-        owners += [np.arange(pre.start, pre.stop), np.arange(post.start, post.stop)]
-        decay += [np.full(pre.size, r.x_decay), np.full(post.size, r.y_decay)]
-        tr_proj.append(np.full(pre.size + post.size, p_i))
-        nT += pre.size + post.size
+        row = {"w_lo": r.w_lo, "w_hi": r.w_hi, "pre_start": pre.start, "post_start": post.start}
+        for name, tr in ((n, getattr(r, n)) for n in TRACES):
+            if tr is None:
+                row[name] = -1
+                continue
+            pop = pre if name[0] == "x" else post
+            row[name] = nT
+            owners.append(np.arange(pop.start, pop.stop))
+            decay.append(np.full(pop.size, tr.decay))
+            impulse.append(np.full(pop.size, (1 << F) if tr.impulse is None else tr.impulse))
+            tr_proj.append(np.full(pop.size, p_i))
+            nT += pop.size
+        for dep in DEPENDENCIES:
+            row[f"{dep}_lo"] = len(term_rows)
+            for t in r.terms:
+                if t.dep != dep:
+                    continue
+                cols = [t.mant, t.exp, len(t.factors)]
+                for k in range(MAX_FACTORS):
+                    if k < len(t.factors):
+                        name, const = t.factors[k]
+                        q = F if name in TRACES else 0
+                        cols += [FACTORS.index(name) + 1, const << q, q]
+                    else:
+                        cols += [0, 0, 0]
+                term_rows.append(tuple(cols))
+            row[f"{dep}_hi"] = len(term_rows)
+        rule[p_i] = tuple(row[f] for f in RULE.names)
         plastic_q.append(inv[proj_off[p_i]:proj_off[p_i + 1]])
         plastic_ptr[p_i + 1] += info.n_synapses
     pre_s, p_s, tgt_s = g.pre[order], g.proj[order], g.post[order]
     q = np.nonzero(g.plastic[p_s])[0]                                    # plastic synapses, table order
-    xq = rule["x_off"][p_s[q]] + pre_s[q] - rule["pre_start"][p_s[q]]    # their pre traces
+    jl = pre_s[q] - rule["pre_start"][p_s[q]]                            # their pre neurons' indices
     by_post = np.lexsort((q, tgt_s[q]))
-    owners = np.concatenate(owners)
+    owners = np.concatenate(owners) if owners else z
     by_owner = np.argsort(owners, kind="stable")
+    cat = lambda xs: np.concatenate(xs).astype(np.int64) if xs else z    # noqa: E731
     learning = Learning(
-        rule=rule, post_ptr=np.searchsorted(tgt_s[q][by_post], np.arange(N + 1)).astype(np.int64),
-        post_q=q[by_post].astype(np.int64), post_x=xq[by_post].astype(np.int64),
+        rule=rule, terms=records(TERM, term_rows),
+        post_ptr=np.searchsorted(tgt_s[q][by_post], np.arange(N + 1)).astype(np.int64),
+        post_q=q[by_post].astype(np.int64), post_pre=jl[by_post].astype(np.int64),
+        post_proj=p_s[q][by_post].astype(np.int64),
         own_ptr=np.searchsorted(owners[by_owner], np.arange(N + 1)).astype(np.int64),
-        own_idx=by_owner.astype(np.int64), tr_decay=np.concatenate(decay).astype(np.int64),
-        tr_proj=np.concatenate(tr_proj).astype(np.int64))
+        own_idx=by_owner.astype(np.int64), tr_decay=cat(decay), tr_impulse=cat(impulse), tr_proj=cat(tr_proj))
     w_scale = np.array([scales[i.post].a_per_lsb * 2.0 ** (c.input_shift + int(wexp_eff[p_i]))
                         if g.plastic[p_i] and i.post in scales else 0.0 for p_i, i in enumerate(g.infos)])
     return learning, plastic_ptr, np.concatenate(plastic_q).astype(np.int64), w_scale
@@ -838,19 +868,29 @@ def _check_izh_registers(name: str, m: IzhikevichRegisters, size: int, chip: Chi
 
 
 def _check_stdp_registers(rule, w: np.ndarray, sign_mode, c, ctx: str) -> None:
-    """Widths of a plastic projection's registers and initial W (§3.5)."""
-    if not isinstance(rule, STDPRegisters):
-        raise CompileError(f"{ctx}: plasticity must be STDPRegisters at register level, got {type(rule).__name__}")
+    """Widths of a plastic projection's registers and initial W (§3.5): ``STDPRegisters`` or a
+    ``LearningRule``."""
+    if not isinstance(rule, (STDPRegisters, LearningRule)):
+        raise CompileError(f"{ctx}: plasticity must be STDPRegisters or LearningRule at register level, got "
+                           f"{type(rule).__name__}")
     if sign_mode is not None:
         raise ParameterError("sign_mode", sign_mode, "None for a plastic projection (W is a signed register)", ctx)
     wl, wh = -(1 << (c.plastic_weight_bits - 1)), (1 << (c.plastic_weight_bits - 1)) - 1
     al, ah = -(1 << (c.learn_coef_bits - 1)), (1 << (c.learn_coef_bits - 1)) - 1
     check_range("weight_mant", w, wl, wh, ctx + " (plastic W)")
-    check_range("a_plus", rule.a_plus, al, ah, ctx)
-    check_range("a_minus", rule.a_minus, al, ah, ctx)
-    check_range("learn_shift", rule.learn_shift, 0, 15, ctx)
-    check_range("x_decay", rule.x_decay, 0, 1 << c.trace_decay_bits, ctx)
-    check_range("y_decay", rule.y_decay, 0, 1 << c.trace_decay_bits, ctx)
+    if isinstance(rule, STDPRegisters):
+        check_range("a_plus", rule.a_plus, al, ah, ctx)
+        check_range("a_minus", rule.a_minus, al, ah, ctx)
+        check_range("learn_shift", rule.learn_shift, 0, 15, ctx)
+        check_range("x_decay", rule.x_decay, 0, 1 << c.trace_decay_bits, ctx)
+        check_range("y_decay", rule.y_decay, 0, 1 << c.trace_decay_bits, ctx)
+    else:
+        for t in rule.terms:
+            check_range("scale mantissa", t.mant, al, ah, f"{ctx}, term {t}")
+        for name, tr in rule.traces().items():
+            check_range(f"{name}.decay", tr.decay, 0, 1 << c.trace_decay_bits, ctx)
+            if tr.impulse is not None:
+                check_range(f"{name}.impulse", tr.impulse, 0, (1 << c.trace_bits) - 1, ctx)
     check_range("w_lo", rule.w_lo, wl, wh, ctx)
     check_range("w_hi", rule.w_hi, wl, wh, ctx)
 

@@ -29,6 +29,7 @@ from bitstring import Array
 
 from .compiler import IzhScale, LIFScale, Program, build_program
 from .errors import CapacityError, FileFormatError, ParameterError
+from .learning import LearningRule
 from .hardware import ChipSpec, CoreSpec
 from .network import (CurrentInjection, IzhikevichRegisters, LIFRegisters, Network, PoissonSpikes,
                       ProjectionRegisters, RegularSpikes, SpikeLog, SpikeTimes, StateProbe, STDPRegisters)
@@ -251,17 +252,19 @@ def write_program(program: Program, path: str | Path) -> None:
         syn["lidx"].append(np.arange(pr.pre_idx.size, dtype=np.int64))
         proj_meta.append({"pre": info.pre, "post": info.post, "weight_exp": info.weight_exp,
                           "sign_mode": info.sign_mode, "num_weight_bits": info.num_weight_bits})
-        if info.plasticity is not None:
+        if isinstance(info.plasticity, LearningRule):
+            proj_meta[-1]["learning_rule"] = info.plasticity.to_dict()
+        elif info.plasticity is not None:
             rule = info.plasticity
             proj_meta[-1]["plasticity"] = {f.name: int(getattr(rule, f.name)) for f in dataclasses.fields(rule)}
     # one weight field width per image: the signed mantissa, or the plastic W register if wider
     w_bits = c.weight_bits + 1
-    if any("plasticity" in m for m in proj_meta):
+    if any("plasticity" in m or "learning_rule" in m for m in proj_meta):
         w_bits = max(w_bits, c.plastic_weight_bits)
     # plastic images also keep each synapse's index within its projection, so that learned
     # weights read back in the projection's own order
     lidx_bits = (_width(max(info.n_synapses for info in p.projections) - 1)
-                 if any("plasticity" in m for m in proj_meta) else 0)
+                 if any("plasticity" in m or "learning_rule" in m for m in proj_meta) else 0)
     cat = {k: (np.concatenate(v) if v else np.zeros(0, np.int64)) for k, v in syn.items()}
     core_of = p.placement.core_of
     syn_core = core_of[cat["tgt"]] if cat["tgt"].size else np.zeros(0, np.int64)
@@ -307,6 +310,16 @@ def write_program(program: Program, path: str | Path) -> None:
         "report": {"parameters": p.report.parameters, "cores": p.report.cores, "notes": p.report.notes},
     }
     _atomic_write(path, _pack(PROGRAM_MAGIC, header, blobs))
+
+
+def _plasticity_from_json(meta: dict, path):
+    """A projection's plasticity as written by write_program (pair STDP registers or a rule)."""
+    try:
+        if "learning_rule" in meta:
+            return LearningRule.from_dict(meta["learning_rule"])
+        return STDPRegisters(**meta["plasticity"]) if "plasticity" in meta else None
+    except (TypeError, ValueError) as e:
+        raise FileFormatError(path, "header", f"a projection's learning registers do not read back: {e}") from None
 
 
 def _probe_groups(p: Program):
@@ -379,7 +392,7 @@ def read_program(path: str | Path) -> Program:
         net.projections.append(ProjectionRegisters(meta["pre"], meta["post"], pre[m] - a.start, tgt[m] - b.start,
                                                    w[m], d[m], meta["weight_exp"], meta["sign_mode"],
                                                    meta["num_weight_bits"],
-                                                   STDPRegisters(**meta["plasticity"]) if "plasticity" in meta else None))
+                                                   _plasticity_from_json(meta, path)))
     net.probes = [StateProbe(pr["population"], np.array(pr["indices"], np.int64), tuple(pr["variables"]))
                   for pr in h["probes"]]
     net.injections = [CurrentInjection(i["population"], np.array(i["indices"], np.int64),

@@ -16,9 +16,9 @@ from numba.core import cgutils
 from numba.extending import intrinsic
 
 from . import fixedpoint
-from .tables import (ACC_SAT, ACTIVE, CHIP_HOPS, COST_COLUMNS, F_ACC, F_ACTIVE, F_PROD, F_SPIKE, F_USAT, F_UWRAP, F_VSAT, HOPS_X,
-                     HOPS_Y, KIND_LIF, MESSAGES, MSGS_IN, PROD_SAT, SPIKES, SYN_EVENTS, SYN_UPDATES, TRACE_SAT, U_SAT,
-                     U_WRAP, V_SAT)
+from .tables import (ACC_SAT, ACTIVE, CHIP_HOPS, COST_COLUMNS, F_ACC, F_ACTIVE, F_PROD, F_SPIKE, F_USAT, F_UWRAP,
+                     F_VSAT, F_X1, F_X2, F_Y1, F_Y2, F_Y3, HOPS_X, HOPS_Y, KIND_LIF, MESSAGES, MSGS_IN, PROD_SAT,
+                     SPIKES, SYN_EVENTS, SYN_UPDATES, TRACE_SAT, U_SAT, U_WRAP, V_SAT)
 
 fx = fixedpoint.jit_module()        # the numba twins of fixedpoint's rules (one definition each)
 
@@ -367,42 +367,126 @@ def _route_negexp(lo, hi, spk_id, syn, scratch, ring, counters):
 
 
 # -- phase 4: learn -------------------------------------------------------------------------------
+PROD_LIM = (1 << 62) - 1        # a term's products saturate here (§3.5)
+TERM_LIM = (1 << 40) - 1        # and each term's value here
+
+
+@njit(cache=True, inline="always")
+def _mul(p, v):
+    """``p · v`` saturating at ±PROD_LIM (the exact product when both are small: the fast path)."""
+    if -(1 << 37) < p < (1 << 37) and -(1 << 25) < v < (1 << 25):
+        return p * v
+    return fx.mul_saturate(p, v, PROD_LIM)[0]
+
+
+@njit(cache=True, inline="always")
+def _factor(code, c, r, jl, i, w, trace):
+    """A factor's register value plus its constant: traces by code (§3.5), else the weight."""
+    if code == F_X1:
+        v = np.int64(trace[r.x1 + jl])
+    elif code == F_X2:
+        v = np.int64(trace[r.x2 + jl])
+    elif code == F_Y1:
+        v = np.int64(trace[r.y1 + i])
+    elif code == F_Y2:
+        v = np.int64(trace[r.y2 + i])
+    elif code == F_Y3:
+        v = np.int64(trace[r.y3 + i])
+    else:
+        v = np.int64(w)
+    return v + c
+
+
+@njit(cache=True, inline="always")
+def _times(p, s, code, c, q, last, r, jl, i, w, trace):
+    """One factor of a term: ``p·(f + c)``, then rounded by its ``q`` fraction bits unless it is
+    the ``last`` factor, whose bits join the final shift ``s`` instead."""
+    p = _mul(p, _factor(code, c, r, jl, i, w, trace))
+    if last:
+        s += q
+    elif q > 0:
+        p = fx.shift_half_up(p, q)
+    return p, s
+
+
+@njit(cache=True, inline="always")
+def _rule_sum(terms, lo, hi, r, jl, i, w, trace):
+    """Σ of the terms ``lo..hi-1`` for one synapse (pre index ``jl``, post index ``i``, weight
+    ``w``): each ``mant·2^exp·Π(f + c)``, rounded half up once per intermediate factor with
+    fraction bits and once at the end (§3.5)."""
+    dw = np.int64(0)
+    for t in range(lo, hi):
+        z = terms[t]
+        p = z.mant
+        s = -z.exp
+        if z.nf >= 1:
+            p, s = _times(p, s, z.f0, z.c0, z.q0, z.nf == 1, r, jl, i, w, trace)
+        if z.nf >= 2:
+            p, s = _times(p, s, z.f1, z.c1, z.q1, z.nf == 2, r, jl, i, w, trace)
+        if z.nf >= 3:
+            p, s = _times(p, s, z.f2, z.c2, z.q2, True, r, jl, i, w, trace)
+        if s > 0:
+            val = fx.shift_half_up(p, s)
+        else:
+            val = fx.mul_saturate(p, np.int64(1) << -s, PROD_LIM)[0]
+        dw += fx.saturate(val, -TERM_LIM, TERM_LIM)
+    return dw
+
+
+@njit(cache=True, inline="always")
+def _apply_terms(q, p, jl, i, lo, hi, syn, learn, trace):
+    """W[q] = clip(W[q] + Σ terms lo..hi-1, w_lo, w_hi) for synapse q of projection p."""
+    r = learn.rule[p]
+    w = np.int64(syn.syn_w[q])
+    syn.syn_w[q] = fx.saturate(w + _rule_sum(learn.terms, lo, hi, r, jl, i, w, trace), r.w_lo, r.w_hi)
+
+
 @njit(cache=True)
 def _learn(k, lo, hi, spk_id, syn, learn, core_of, state, cfg):
-    """Phase 4 (§3.5) for the spikes lo..hi-1 of step k: potentiate, depress, impulses, decay.
+    """Phase 4 (§3.5) for the spikes lo..hi-1 of step k: y0 terms at post spikes, x0 terms at
+    pre spikes, u0 terms at every plastic synapse, then trace impulses and decay.
 
-    ``syn.syn_w`` holds the plastic W registers (int16) and ``state.trace`` every pre and
-    post trace.
+    ``syn.syn_w`` holds the plastic W registers (int16) and ``state.trace`` every trace.
     """
-    syn_w, trace, rule = syn.syn_w, state.trace, learn.rule
-    for e in range(lo, hi):                  # 4a: post spikes, A+ * x_pre
+    trace, rule = state.trace, learn.rule
+    for e in range(lo, hi):                  # 4a: post spikes, the y0 terms
         g = spk_id[e]
-        n = learn.post_ptr[g + 1] - learn.post_ptr[g]
+        n = 0
         for j in range(learn.post_ptr[g], learn.post_ptr[g + 1]):
-            q = learn.post_q[j]
-            xi = learn.post_x[j]
-            r = rule[learn.tr_proj[xi]]
-            w = np.int64(syn_w[q]) + fx.shift_half_up(r.a_plus * np.int64(trace[xi]), r.shift)
-            syn_w[q] = fx.saturate(w, r.w_lo, r.w_hi)
+            p = learn.post_proj[j]
+            r = rule[p]
+            if r.y0_hi > r.y0_lo:
+                _apply_terms(learn.post_q[j], p, learn.post_pre[j], g - r.post_start, r.y0_lo, r.y0_hi, syn, learn,
+                             trace)
+                n += 1
         if n:
             state.counters[core_of[g], SYN_UPDATES] += n
-    for e in range(lo, hi):                  # 4b: pre spikes, A- * y_post
+    for e in range(lo, hi):                  # 4b: pre spikes, the x0 terms
         g = spk_id[e]
         for sg in range(syn.axon_ptr[g], syn.axon_ptr[g + 1]):
             p = syn.seg_proj[sg]
             if syn.proj[p].plastic == 0:
                 continue
             r = rule[p]
-            y0 = r.y_off - syn.proj[p].post_start
-            for q in range(syn.seg_ptr[sg], syn.seg_ptr[sg + 1]):
-                w = np.int64(syn_w[q]) + fx.shift_half_up(r.a_minus * np.int64(trace[y0 + syn.syn_tgt[q]]), r.shift)
-                syn_w[q] = fx.saturate(w, r.w_lo, r.w_hi)
-            state.counters[syn.seg_core[sg], SYN_UPDATES] += syn.seg_ptr[sg + 1] - syn.seg_ptr[sg]
+            if r.x0_hi > r.x0_lo:
+                jl = g - r.pre_start
+                for q in range(syn.seg_ptr[sg], syn.seg_ptr[sg + 1]):
+                    _apply_terms(q, p, jl, syn.syn_tgt[q] - r.post_start, r.x0_lo, r.x0_hi, syn, learn, trace)
+                state.counters[syn.seg_core[sg], SYN_UPDATES] += syn.seg_ptr[sg + 1] - syn.seg_ptr[sg]
+    if cfg.has_u0:                           # 4u: every plastic synapse, the u0 terms
+        for g in range(learn.post_ptr.size - 1):
+            for j in range(learn.post_ptr[g], learn.post_ptr[g + 1]):
+                p = learn.post_proj[j]
+                r = rule[p]
+                if r.u0_hi > r.u0_lo:
+                    _apply_terms(learn.post_q[j], p, learn.post_pre[j], g - r.post_start, r.u0_lo, r.u0_hi, syn,
+                                 learn, trace)
+                    state.counters[core_of[g], SYN_UPDATES] += 1
     for e in range(lo, hi):                  # 4c: impulses of the traces the spiking neurons own
         g = spk_id[e]
         for j in range(learn.own_ptr[g], learn.own_ptr[g + 1]):
             t = learn.own_idx[j]
-            x, hit = fx.saturate_flag(np.int64(trace[t]) + cfg.trace_one, 0, cfg.trace_max)
+            x, hit = fx.saturate_flag(np.int64(trace[t]) + learn.tr_impulse[t], 0, cfg.trace_max)
             if hit:
                 _overflow(state, core_of[g], TRACE_SAT, g, k)
             trace[t] = x

@@ -36,9 +36,11 @@ import numpy as np
 
 from .errors import ParameterError, check_integer
 from .fixedpoint import splitmix64
+from .learning import LearningRule, TraceRegisters
 
 __all__ = [
-    "LIF", "LIFRegisters", "Izhikevich", "IzhikevichRegisters", "STDP", "STDPRegisters",
+    "LIF", "LIFRegisters", "Izhikevich", "IzhikevichRegisters", "STDP", "STDPRegisters", "LearningRule",
+    "TraceRegisters",
     "SpikeTimes", "RegularSpikes", "PoissonSpikes",
     "Population", "Projection", "ProjectionRegisters", "StateProbe", "CurrentInjection",
     "Network", "SpikeLog", "Traces", "RunResult", "counter_uniform_u32",
@@ -525,7 +527,7 @@ class ProjectionRegisters:
     weight_exp: int = 0
     sign_mode: str | None = None
     num_weight_bits: int = 8
-    plasticity: STDPRegisters | None = None
+    plasticity: STDPRegisters | LearningRule | None = None
 
     @property
     def n_synapses(self) -> int:
@@ -683,7 +685,8 @@ class Network:
     def connect_registers(self, pre: str, post: str, weight_mant=None, delay_steps=0, *, weight_exp: int = 0,
                           sign_mode: str | None = None, num_weight_bits: int = 8, matrix=None,
                           p: float | None = None, seed: int | None = None, pre_idx=None,
-                          post_idx=None, plasticity: STDPRegisters | None = None) -> ProjectionRegisters:
+                          post_idx=None, plasticity: STDPRegisters | LearningRule | None = None
+                          ) -> ProjectionRegisters:
         """Connect in hardware integers (weight mantissas, exponent, delays in extra steps).
 
         With ``plasticity`` the weights are plastic ``W`` registers (§3.5): ``weight_mant``
@@ -702,8 +705,8 @@ class Network:
             delay_steps = dm[post_i, pre_i]
         w = check_integer("weight_mant", _per_synapse("weight_mant", weight_mant, pre_i.size, ctx), ctx)
         d = check_integer("delay_steps", _per_synapse("delay_steps", delay_steps, pre_i.size, ctx), ctx)
-        if plasticity is not None and not isinstance(plasticity, STDPRegisters):
-            raise ParameterError("plasticity", type(plasticity).__name__, "STDPRegisters or None", ctx)
+        if plasticity is not None and not isinstance(plasticity, (STDPRegisters, LearningRule)):
+            raise ParameterError("plasticity", type(plasticity).__name__, "STDPRegisters, LearningRule or None", ctx)
         if plasticity is not None and sign_mode is not None:
             raise ParameterError("sign_mode", sign_mode, "None for a plastic projection (W is a signed register)", ctx)
         proj = ProjectionRegisters(pre, post, pre_i, post_i, w, d, int(weight_exp), sign_mode, int(num_weight_bits),

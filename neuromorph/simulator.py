@@ -132,6 +132,7 @@ class Simulator:
                       par_neurons=int(self.parallel_thresholds[0]), par_spikes=int(self.parallel_thresholds[1]),
                       has_ext=bool(self._ext_gid.size), has_negexp=bool(np.any(p.synapses.proj["wexp"] < 0)),
                       has_plastic=p.plastic,
+                      has_u0=bool(np.any(p.learning.rule["u0_hi"] > p.learning.rule["u0_lo"])),
                       prefetch=self._prefetch, strict=self.strict)
 
     # -- running --------------------------------------------------------------------------

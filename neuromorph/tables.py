@@ -56,10 +56,19 @@ LSBs), how its stored weights read (``fixedpoint.WEIGHT_*``), the offset of its 
 partial-sum block when ``wexp < 0`` (else -1), its post population's id range, and whether it
 learns (§3.1, §3.2, §3.5)."""
 
-RULE = np.dtype([(f, _i8) for f in ("a_plus", "a_minus", "shift", "w_lo", "w_hi", "x_off", "y_off", "pre_start")])
-"""The STDP registers of one projection (§3.5): ``shift = trace_frac_bits + learn_shift``; its
-pre traces sit at ``trace[x_off + j]``, its post traces at ``trace[y_off + i]``; ``pre_start``
-is the first gid of its pre population. Rows of static projections are zero."""
+RULE = np.dtype([(f, _i8) for f in ("w_lo", "w_hi", "x1", "x2", "y1", "y2", "y3", "pre_start", "post_start",
+                                     "y0_lo", "y0_hi", "x0_lo", "x0_hi", "u0_lo", "u0_hi")])
+"""The learning registers of one projection (§3.5): the clip bounds of ``W``; where its
+traces sit (``trace[x1 + j]`` for pre neuron j, ``trace[y1 + i]`` for post neuron i; -1 when
+the rule keeps no such trace); the first gid of its pre and post populations; and its terms
+``TERM[y0_lo:y0_hi]`` (dependency y0), ``[x0_lo:x0_hi]`` (x0), ``[u0_lo:u0_hi]`` (u0).
+Rows of static projections are zero."""
+
+TERM = np.dtype([(f, _i8) for f in ("mant", "exp", "nf", "f0", "c0", "q0", "f1", "c1", "q1", "f2", "c2", "q2")])
+"""One product term of a learning rule (§3.5): scale ``mant · 2^exp``, ``nf`` factors with
+codes ``f*`` (1..5: x1, x2, y1, y2, y3; 6: w), constants ``c*`` already in the factor's
+register units, fraction bits ``q*`` (``trace_frac_bits`` for traces, 0 for w)."""
+F_X1, F_X2, F_Y1, F_Y2, F_Y3, F_W = range(1, 7)
 
 
 def records(dtype: np.dtype, rows) -> np.ndarray:
@@ -124,18 +133,23 @@ class Synapses(NamedTuple):
 
 
 class Learning(NamedTuple):
-    """STDP tables (§3.5): ``rule`` (:data:`RULE`) per projection; per post gid ``g`` its plastic
-    synapses ``post_q[post_ptr[g]:post_ptr[g+1]]`` with their pre traces ``post_x``; the traces
-    gid ``g`` owns, ``own_idx[own_ptr[g]:own_ptr[g+1]]``; per trace its decay factor and
-    projection. Empty arrays when nothing learns."""
+    """Learning-engine tables (§3.5): ``rule`` (:data:`RULE`) per projection and the
+    ``terms`` (:data:`TERM`) they index; per post gid ``g`` its plastic synapses
+    ``post_q[post_ptr[g]:post_ptr[g+1]]`` with each one's pre neuron index within its pre
+    population (``post_pre``) and projection (``post_proj``); the traces gid ``g`` owns,
+    ``own_idx[own_ptr[g]:own_ptr[g+1]]``; per trace its decay factor, impulse and projection.
+    Empty arrays when nothing learns."""
 
     rule: np.ndarray
+    terms: np.ndarray
     post_ptr: np.ndarray
     post_q: np.ndarray
-    post_x: np.ndarray
+    post_pre: np.ndarray
+    post_proj: np.ndarray
     own_ptr: np.ndarray
     own_idx: np.ndarray
     tr_decay: np.ndarray
+    tr_impulse: np.ndarray
     tr_proj: np.ndarray
 
 
@@ -163,6 +177,7 @@ class Config(NamedTuple):
     has_ext: bool           # some neuron gets host-written input (injections)
     has_negexp: bool        # some projection has weight_exp < 0 (exact partial sums)
     has_plastic: bool
+    has_u0: bool            # some learning rule has a u0 (every-step) term
     prefetch: bool
     strict: bool
 

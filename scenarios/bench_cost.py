@@ -3,7 +3,8 @@
 The CUBA network (4,000 LIF, 320k synapses) runs on one core (``large`` preset) and on 40
 cores (100 neurons per core), with ``record_cost`` on and off, in one process, each
 configuration timed in turns (min of 40 rounds of 2,000 steps): the kernel's counting and
-the per-step record. With ``--baseline DIR`` (a checkout of an older commit, e.g.
+the per-step record. Then bench's Song network: plastic synaptic updates per second of the
+learning engine (pair STDP as an engine rule). With ``--baseline DIR`` (a checkout of an older commit, e.g.
 ``git worktree add /tmp/base 65b5e17``) its ``neuromorph`` package is loaded under another
 name and timed in the same turns, so the counters themselves are measured too.
 
@@ -44,6 +45,48 @@ def simulators(package: str, max_neurons: int, record: bool | None):
     return program.n_cores, simulator.Simulator(program, strict=False, **kw)
 
 
+def _song_sim(package: str, record: bool | None):
+    """bench's Song et al. network (1,000 plastic synapses onto one LIF) built with ``package``."""
+    import importlib
+    import inspect
+    import textwrap
+
+    from neuromorph.app import bench
+    code = textwrap.dedent(inspect.getsource(bench.stdp_network)).replace("from neuromorph.network",
+                                                                          f"from {package}.network")
+    g = {"np": __import__("numpy"), "STDP_W_MAX": bench.STDP_W_MAX}
+    exec(code, g)
+    net, _ = g["stdp_network"](0)
+    compiler = importlib.import_module(f"{package}.compiler")
+    simulator = importlib.import_module(f"{package}.simulator")
+    kw = {} if record is None else {"record_cost": record}
+    return simulator.Simulator(compiler.compile_network(net, headroom=bench.STDP_HEADROOM), strict=False, **kw)
+
+
+def song(baseline: bool, rounds: int) -> dict:
+    """Plastic synaptic updates per second on the Song network, in turns (best of ``rounds``
+    runs of 10,000 steps): the learning engine with and without the cost record, and the
+    baseline's learning phase."""
+    sims = {"record_cost=True": _song_sim("neuromorph", True), "record_cost=False": _song_sim("neuromorph", False)}
+    if baseline:
+        sims["baseline"] = _song_sim("neuromorph_base", None)
+    for s in sims.values():
+        s.run(1000)
+    best = {k: (float("inf"), 0.0) for k in sims}
+    for _ in range(max(3, rounds // 5)):
+        for k, s in sims.items():
+            n0 = int(s.counter_table()["syn_updates"].sum())
+            t = time.perf_counter()
+            s.run(10_000)
+            dt = time.perf_counter() - t
+            if dt < best[k][0]:
+                best[k] = (dt, (int(s.counter_table()["syn_updates"].sum()) - n0) / dt)
+    ref = best.get("baseline", best["record_cost=False"])[1]
+    print("Song STDP (1,000 plastic synapses): " + ", ".join(
+        f"{k} {v[1] / 1e6:.2f} M updates/s ({100 * v[1] / ref:.0f} %)" for k, v in best.items()))
+    return {k: v[1] for k, v in best.items()}
+
+
 def main(out_dir: str | Path = "out/bench_cost", seed: int = 0, baseline: str | None = None, rounds: int = 40) -> dict:
     tmp = None
     if baseline:
@@ -72,6 +115,7 @@ def main(out_dir: str | Path = "out/bench_cost", seed: int = 0, baseline: str | 
             print(f"CUBA 4k on {cores} core(s): " + ", ".join(
                 f"{k} {v:.2f} us/step ({100 * (v / ref - 1):+.1f} %)" for k, v in us.items()))
             out[f"{cores}_cores"] = us
+        out["song_updates_per_s"] = song(bool(baseline), rounds)
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuromorph.errors import CapacityError
+from neuromorph.learning import as_rule
 from neuromorph.hardware import LOIHI, ChipSpec
 from neuromorph.network import IzhikevichRegisters, LIFRegisters, Network, ProjectionRegisters
 
@@ -156,11 +157,16 @@ def run_oracle(net: Network, n_steps: int, chip: ChipSpec = LOIHI):
             w, _ = prepare_weights(proj.weight_mant.tolist(), proj.sign_mode, proj.num_weight_bits, c.weight_bits)
         else:
             w = [int(x) for x in proj.weight_mant.tolist()]
-            entry = dict(p=p_i, a_plus=int(stdp.a_plus), a_minus=int(stdp.a_minus), x_decay=int(stdp.x_decay),
-                         y_decay=int(stdp.y_decay), w_lo=int(stdp.w_lo), w_hi=int(stdp.w_hi),
-                         sh=c.trace_frac_bits + int(stdp.learn_shift),
-                         pre_start=pre.start, pre_size=pre.size, post_start=post.start, post_size=post.size,
-                         x=[0] * pre.size, y=[0] * post.size)
+            rule = as_rule(stdp)           # the rule's text, parsed; its arithmetic is written out below
+            traces = {}
+            for name in ("x1", "x2", "y1", "y2", "y3"):
+                tr = getattr(rule, name)
+                if tr is not None:
+                    size = pre.size if name[0] == "x" else post.size
+                    traces[name] = dict(v=[0] * size, decay=int(tr.decay),
+                                        impulse=(1 << c.trace_frac_bits) if tr.impulse is None else int(tr.impulse))
+            entry = dict(p=p_i, terms=rule.terms, w_lo=int(rule.w_lo), w_hi=int(rule.w_hi), tr=traces,
+                         pre_start=pre.start, pre_size=pre.size, post_start=post.start, post_size=post.size)
             plastic.append(entry)
         W.append(w)
         wexp.append(proj.weight_exp)
@@ -195,36 +201,61 @@ def run_oracle(net: Network, n_steps: int, chip: ChipSpec = LOIHI):
         counts[kind] += 1
         by_gid[kind][g] = by_gid[kind].get(g, 0) + 1
 
+    PROD_LIM, TERM_LIM = (1 << 62) - 1, (1 << 40) - 1
+
+    def mulsat(a: int, b: int) -> int:
+        return max(-PROD_LIM, min(PROD_LIM, a * b))
+
+    def term_value(e, t, j: int, i: int, wq: int) -> int:
+        """One product of §3.5: factors in order, each but the last rounded by its fraction bits."""
+        P, s = t.mant, -t.exp
+        for n, (name, const) in enumerate(t.factors):
+            q = F if name != "w" else 0
+            v = wq + const if name == "w" else e["tr"][name]["v"][j if name[0] == "x" else i] + (const << F)
+            P = mulsat(P, v)
+            if n == len(t.factors) - 1:
+                s += q
+            elif q:
+                P = rnd(P, q)
+        val = rnd(P, s) if s > 0 else mulsat(P, 1 << -s)
+        return max(-TERM_LIM, min(TERM_LIM, val))
+
+    def apply(e, dep: str, q: int, j: int, i: int) -> bool:
+        terms = [t for t in e["terms"] if t.dep == dep]
+        if not terms:
+            return False
+        wq = W[e["p"]][q]
+        dw = sum(term_value(e, t, j, i, wq) for t in terms)
+        W[e["p"]][q] = max(e["w_lo"], min(e["w_hi"], wq + dw))
+        return True
+
     def learn(fired: list[int]) -> None:
-        """Phase 4 of one step: 4a potentiation, 4b depression, 4c impulses, 4d decay (§3.5)."""
-        # 4a: every plastic synapse into a spiking neuron reads its pre trace (spikes of steps < k)
-        for g in fired:
+        """Phase 4 of one step: 4a y0 terms, 4b x0 terms, 4u u0 terms, 4c impulses, 4d decay (§3.5)."""
+        for g in fired:                    # 4a: every plastic synapse into a spiking neuron
             for e, q, j in plast_in.get(g, ()):
-                dw = rnd(e["a_plus"] * e["x"][j], e["sh"])
-                W[e["p"]][q] = max(e["w_lo"], min(e["w_hi"], W[e["p"]][q] + dw))
-                count("SYN_UPDATES", g)
-        # 4b: every plastic synapse out of a spiking neuron (or source) reads its post trace
-        for g in fired:
+                if apply(e, "y0", q, j, g - e["post_start"]):
+                    count("SYN_UPDATES", g)
+        for g in fired:                    # 4b: every plastic synapse out of a spiking neuron (or source)
             for e, q, i in plast_out.get(g, ()):
-                dw = rnd(e["a_minus"] * e["y"][i], e["sh"])
-                W[e["p"]][q] = max(e["w_lo"], min(e["w_hi"], W[e["p"]][q] + dw))
-                count("SYN_UPDATES", e["post_start"] + i)
-        # 4c: each trace owned by a spiking neuron gains 2^F, saturating at 2^trace_bits - 1
-        for g in fired:
+                if apply(e, "x0", q, g - e["pre_start"], i):
+                    count("SYN_UPDATES", e["post_start"] + i)
+        for post_g, lst in plast_in.items():  # 4u: every plastic synapse, every step
+            for e, q, j in lst:
+                if apply(e, "u0", q, j, post_g - e["post_start"]):
+                    count("SYN_UPDATES", post_g)
+        for g in fired:                    # 4c: each trace owned by a spiking neuron gains its impulse
             for e in plastic:
-                for tr, start, size in ((e["x"], e["pre_start"], e["pre_size"]),
-                                        (e["y"], e["post_start"], e["post_size"])):
+                for name, tr in e["tr"].items():
+                    start, size = (e["pre_start"], e["pre_size"]) if name[0] == "x" else (e["post_start"], e["post_size"])
                     if start <= g < start + size:
-                        t = tr[g - start] + (1 << F)
+                        t = tr["v"][g - start] + tr["impulse"]
                         if t > t_max:
                             t = t_max
                             count("TRACE_SAT", g)
-                        tr[g - start] = t
-        # 4d: every trace decays by its projection's factor, floored
-        for e in plastic:
-            for tr, fac in ((e["x"], e["x_decay"]), (e["y"], e["y_decay"])):
-                for n in range(len(tr)):
-                    tr[n] = (tr[n] * fac) >> c.trace_decay_bits
+                        tr["v"][g - start] = t
+        for e in plastic:                  # 4d: every trace decays by its factor, floored
+            for tr in e["tr"].values():
+                tr["v"] = [(x * tr["decay"]) >> c.trace_decay_bits for x in tr["v"]]
 
     overflow_kinds = ("U_WRAP", "V_SAT", "ACC_SAT", "U_SAT", "PROD_SAT", "TRACE_SAT")
     first_overflow = None                # (step, kinds that grew in it): where strict mode stops

@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from neuromorph.compiler import compile_network
 from neuromorph.errors import ChipOverflowError, CompileError, ParameterError
 from neuromorph.hardware import LOIHI
-from neuromorph.network import LIFRegisters, Network, PoissonSpikes, SpikeTimes, STDPRegisters
+from neuromorph.network import LearningRule, LIFRegisters, Network, PoissonSpikes, SpikeTimes, STDPRegisters, \
+    TraceRegisters
 from neuromorph.simulator import Simulator
 from oracle import run_oracle
 
@@ -296,6 +297,39 @@ def stdp_registers(draw, chip):
 
 
 @st.composite
+def learning_rules(draw, chip):
+    """A random rule of the engine (§3.5): 1-4 products, each with a dependency, a scale and up
+    to three factors (constants included), written as a string; random trace registers."""
+    c = chip.core
+    amax = (1 << (c.learn_coef_bits - 1)) - 1
+    wmax = (1 << (c.plastic_weight_bits - 1)) - 1
+    unity = 1 << c.trace_decay_bits
+    text = ""
+    for n in range(draw(st.integers(1, 4))):
+        m = draw(st.one_of(edgy(-amax - 1, amax, 0, 1, -1, amax), st.integers(-7, 7)))
+        parts = [str(abs(m))]
+        factors = []
+        for _ in range(draw(st.integers(0, 3))):
+            f = draw(st.sampled_from(["x1", "x2", "y1", "y2", "y3", "w"]))
+            k = draw(st.one_of(st.just(0), st.just(0), edgy(-127, 127, 1, -1)))
+            factors.append(f"({f} {'+' if k >= 0 else '-'} {abs(k)})" if k else f)
+        # mostly a scale that keeps the change within the weight range (so rounding shows), sometimes any
+        n_tr = sum(not f.lstrip("(").startswith("w") for f in factors)
+        e = draw(st.one_of(st.integers(-c.trace_frac_bits * n_tr - 12, -c.trace_frac_bits * n_tr).map(
+            lambda v: max(-30, min(8, v))), edgy(-30, 8, 0, -1, -18)))
+        if e:
+            parts.append(f"2^{e}")
+        parts += factors
+        parts.insert(draw(st.integers(0, len(parts))), draw(st.sampled_from(["x0", "y0", "u0"])))
+        sign = "-" if m < 0 else ("+" if n else "")
+        text += f" {sign} " * bool(sign) + "*".join(parts)
+    decay = edgy(0, unity, unity, unity // 2, unity - 1)
+    tr = lambda: TraceRegisters(draw(decay), draw(st.one_of(st.none(), edgy(0, (1 << c.trace_bits) - 1, 1))))  # noqa
+    lo, hi = sorted(draw(st.lists(edgy(-wmax - 1, wmax, 0), min_size=2, max_size=2)))
+    return LearningRule(dw=text.strip(), w_lo=lo, w_hi=hi, x1=tr(), x2=tr(), y1=tr(), y2=tr(), y3=tr())
+
+
+@st.composite
 def lif_registers(draw, size):
     per = lambda s: st.one_of(s, st.lists(s, min_size=size, max_size=size).map(np.array))  # noqa: E731
     return LIFRegisters(
@@ -309,7 +343,7 @@ def lif_registers(draw, size):
 
 
 @st.composite
-def plastic_networks(draw):
+def plastic_networks(draw, engine_only: bool = False):
     wb = draw(st.sampled_from([8, 8, 12, 16]))    # static weights share the table: one byte, int16 or int32
     chip = draw(st.sampled_from(CHIPS)).with_core(weight_bits=wb)
     wmax = (1 << (chip.core.plastic_weight_bits - 1)) - 1
@@ -344,7 +378,7 @@ def plastic_networks(draw):
         d = draw(st.lists(st.integers(0, 5), min_size=n, max_size=n))
         kw = dict(pre_idx=pre_idx, post_idx=post_idx, delay_steps=np.array(d, np.int64))
         if draw(st.booleans()):
-            rule = draw(stdp_registers(chip))
+            rule = draw(learning_rules(chip) if engine_only else st.one_of(stdp_registers(chip), learning_rules(chip)))
             w = draw(st.lists(edgy(-wmax - 1, wmax, 0, rule.w_lo, rule.w_hi), min_size=n, max_size=n))
             net.connect_registers(pre, post, weight_mant=np.array(w, np.int64), weight_exp=draw(st.integers(-8, 7)),
                                   plasticity=rule, **kw)
@@ -354,7 +388,7 @@ def plastic_networks(draw):
             net.connect_registers(pre, post, weight_mant=np.array(w, np.int64), weight_exp=draw(st.integers(-8, 7)),
                                   sign_mode=draw(st.sampled_from([None, "mixed"])), **kw)
     if n_plastic == 0:            # at least one plastic projection: recurrent onto the first population
-        rule = draw(stdp_registers(chip))
+        rule = draw(learning_rules(chip) if engine_only else stdp_registers(chip))
         net.connect_registers(pops[0], pops[0], weight_mant=0, weight_exp=-2, plasticity=rule,
                               pre_idx=[0], post_idx=[0])
     for name in pops:
@@ -379,6 +413,16 @@ def test_plastic_network_matches_oracle_bit_for_bit(case, n_steps, threads):
             strict.run(n_steps)
         step, kinds = ref["first_overflow"]
         assert err.value.step == step and err.value.kind.upper() in kinds
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(plastic_networks(engine_only=True), st.integers(1, 60))
+def test_rule_engine_matches_oracle_bit_for_bit(case, n_steps):
+    """Random rule strings (every dependency, factor, constant, scale edge) on random networks:
+    weights, traces' effects, spikes, counters and overflows agree with the oracle bit for bit."""
+    net, chip = case
+    sim = Simulator(net, chip=chip.with_core(max_neurons=3), strict=False).run(n_steps)
+    assert_agree(sim, run_oracle(net, n_steps, chip.with_core(max_neurons=3)))
 
 
 def test_plastic_projection_into_izhikevich_matches_oracle():
@@ -572,3 +616,48 @@ def test_plasticity_must_be_stdp_registers():
     net.add_population("n", 1, LIFRegisters())
     with pytest.raises((ParameterError, CompileError)):
         net.connect_registers("s", "n", weight_mant=1, plasticity={"a_plus": 1}, pre_idx=[0], post_idx=[0])
+
+
+def test_engine_rule_by_hand():
+    """A two-factor y0 term with a constant and a constant u0 term, computed by hand (§3.5)."""
+    F = LOIHI.core.trace_frac_bits
+    rule = LearningRule(dw="3*2^-2*(x1 + 1)*y1*y0 + u0*2^-1", w_lo=-1000, w_hi=1000,
+                        x1=TraceRegisters(1 << 15), y1=TraceRegisters(1 << 16, impulse=3 << (F - 1)))
+    net = pair_net([0, 1], [3, 5], rule, 10)          # pre fires at 0 and 1, post at 3 and 5
+    sim = Simulator(net, strict=True).run(7)
+    assert sim.spikes.steps[sim.spikes.ids == 2].tolist() == [3, 5]
+    # x1 halves every step: 0.5 after step 0, 0.75 after 1, 0.375, 0.1875 (read at 3), ..., 3/32 read at 5
+    # y1 never decays: 0 when read at 3 (the y0 term is 0), 1.5 when read at 5
+    x1 = 3 << (F - 5)
+    p = (3 * (x1 + (1 << F)) + (1 << (F - 1))) >> F           # rnd(3 (x1 + 1.0), F) = rnd(3.28) = 3
+    y0_term = (p * (3 << (F - 1)) + (1 << (F + 1))) >> (F + 2)  # rnd(3 * 1.5 * 2^F, F + 2) = rnd(1.125) = 1
+    assert (p, y0_term) == (3, 1)
+    u0_term = (1 + 1) >> 1                                      # rnd(1, 1) every step
+    assert sim.weights[1].tolist() == [10 + 7 * u0_term + y0_term]
+    assert_agree(sim, run_oracle(net, 7, LOIHI))
+
+
+def test_rule_errors_point_at_the_token():
+    from neuromorph.learning import RuleError, parse_rule
+    with pytest.raises(RuleError, match=r"unknown name 'z1'.* column 19"):
+        parse_rule("2^-2*x1*y0 - 2^-2*z1*x0")
+    for bad, why in (("2^-2*x1", "no dependency"), ("x1*y0*x0", "second dependency"), ("3^2*x1*y0", "powers of 2"),
+                     ("(x1 + 200)*y0", "beyond"), ("x1*x2*y1*y2*y0", "more than 3 factors"), ("x1*y0 +", "end")):
+        with pytest.raises(RuleError, match=why):
+            parse_rule(bad)
+    with pytest.raises(ParameterError, match="y2"):
+        LearningRule(dw="x1*y2*y0", w_lo=0, w_hi=10, x1=TraceRegisters(100))      # y2 is read, not given
+
+
+def test_learning_rule_programs_read_back(tmp_path):
+    from neuromorph.export import read_program, write_program
+    rule = LearningRule(dw="2^-3*x2*y0 - y1*x0*2^-5 + u0*2^-10*(w - 3)", w_lo=-50, w_hi=500,
+                        x2=TraceRegisters(60000, 1 << 17), y1=TraceRegisters(50000))
+    net = pair_net([0, 2, 4], [3, 6], rule, 100)
+    p = compile_network(net)
+    write_program(p, tmp_path / "r.nmprog")
+    q = read_program(tmp_path / "r.nmprog")
+    assert q.projections[1].plasticity == rule
+    for a, b in zip(p.learning, q.learning):
+        assert np.array_equal(a, b)
+    assert Simulator(q).run(10).weights[1].tolist() == Simulator(p).run(10).weights[1].tolist()
