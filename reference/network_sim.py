@@ -29,8 +29,8 @@ The chip's phase order (docs/hardware-model.md §4) and time step, in float64 wi
 3. **route** the spikes of step ``k`` into ring slot ``k + d``, ``d = round(delay/dt)``
    (half to even, ``np.rint``) for :class:`Projection`, ``d = 1 + delay_steps`` for
    :class:`ProjectionRegisters`;
-4. **learn** (STDP on plastic projections, after routing: a pre spike of step ``k`` is
-   routed with the weight it had before step ``k``'s update);
+4. **learn** (STDP and the learning engine's rules on plastic projections, after routing:
+   a pre spike of step ``k`` is routed with the weight it had before step ``k``'s update);
 5. **record** spikes and probed state.
 
 Physical ``LIF`` (``x = V - v_reset``, ``θ = v_th - v_reset``, ``α_V = e^{-dt/τ_m}``,
@@ -120,6 +120,41 @@ plastic weight gains ``A+ · x_pre``; at a pre spike every outgoing plastic weig
 check against the explicit sum needs weights that stay inside the bounds). Final
 weights: ``RunResult.weights[projection_index]`` (projection-local synapse order).
 
+The learning engine's float twin (hardware mode only)
+------------------------------------------------------
+A ``ProjectionRegisters`` whose ``plasticity`` is a :class:`neuromorph.learning.LearningRule`
+(or ``STDPRegisters``, taken as its rule ``learning.as_rule``: the same terms) runs
+docs/hardware-model.md §3.5 in float64 with **no rounding**, with ``chip.core``'s
+``F = trace_frac_bits`` and ``trace_decay_bits``:
+
+* **traces**: each trace the rule keeps (``x1``, ``x2`` per pre neuron, sources included;
+  ``y1``, ``y2``, ``y3`` per post neuron), per plastic projection, in spike units: a spike
+  adds ``impulse / 2**F`` (``impulse`` None: 1.0) and every step multiplies by the
+  realised factor ``decay / 2**trace_decay_bits`` (no floor). Saturation at
+  ``2**trace_bits - 1`` (``TRACE_SAT``) is **not** modelled.
+* **weights**: ``W`` of each plastic synapse is a float in W-register units (initial
+  ``weight_mant``) and is delivered as the reference delivers register weights,
+  ``W · 2**weight_exp`` (no floor of the per-step sum).
+* **phase 4 of step k**, after the route (so step k's spikes travel with the weights from
+  before its learning), in the chip's order: 4a every plastic synapse into a neuron that
+  fired in step k: ``W = clip(W + Σ_{y0 terms} t, w_lo, w_hi)``; 4b every plastic synapse
+  out of a neuron or source that fired: the ``x0`` terms, clipped; 4u every plastic
+  synapse, every step: the ``u0`` terms, clipped; 4c the traces of the neurons that fired
+  gain their impulses; 4d every trace decays. 4a/4b/4u read traces holding only spikes of
+  steps before k and ``W`` as it was before the phase's sum.
+* a **term** is ``Term.float_value``: ``mant · 2**exp · Π (f + C)``, a trace ``f`` in spike
+  units (its constant ``C``, ``C << F`` trace LSBs on the chip, is ``C`` spike units), ``w``
+  in W units; no intermediate or final rounding and no clamp to ``±(2**40 - 1)``.
+
+The chip differs from the twin only by its roundings: each trace decay floors (a trace
+stays below the twin's by less than ``1/(1 - decay/2**trace_decay_bits)`` LSBs of
+``2**-F``), each product rounds once per factor but the last and the term once more (at
+most 1/2 LSB each, the intermediate ones scaled by the later factors and ``2**exp``),
+and the saturations above. Rules whose integers are exact (power-of-two decays, impulses
+and scales that leave no fraction) give the chip's weights exactly. Final weights:
+``RunResult.weights[projection_index]``, the ``W`` registers as floats (projection-local
+synapse order; the chip reports the same registers as int64).
+
 Probes
 ------
 Columns are the probed neurons in the order of ``network.probes`` (concatenated, as the
@@ -132,14 +167,16 @@ from __future__ import annotations
 
 import math
 import time
+from typing import NamedTuple
 
 import numpy as np
 
 from neuromorph.errors import ParameterError
 from neuromorph.hardware import LOIHI, ChipSpec
+from neuromorph.learning import DEPENDENCIES, FACTORS, MAX_FACTORS, TRACES, LearningRule, as_rule
 from neuromorph.network import (
     LIF, STDP, Izhikevich, LIFRegisters, Network, PoissonSpikes, Projection, ProjectionRegisters,
-    RegularSpikes, RunResult, SpikeLog, SpikeTimes, Traces,
+    RegularSpikes, RunResult, SpikeLog, SpikeTimes, STDPRegisters, Traces,
 )
 
 __all__ = ["simulate", "MODES", "DEFAULT_IZH_SUBSTEP"]
@@ -338,10 +375,11 @@ def _plastic_tables(net: Network, plan: _Plan) -> tuple:
     nX = nY = 0
     for pi, proj in enumerate(net.projections):
         rule = getattr(proj, "plasticity", None)
-        if rule is None:
-            continue
+        if rule is None or _is_engine_rule(proj):
+            continue                                  # engine rules: _rule_tables
         if not isinstance(rule, STDP):
-            raise ParameterError("plasticity", type(rule).__name__, "STDP or None", f"projection {pi}")
+            raise ParameterError("plasticity", type(rule).__name__,
+                                 "STDP, or STDPRegisters / LearningRule on a ProjectionRegisters", f"projection {pi}")
         pre, post = net.populations[proj.pre], net.populations[proj.post]
         A_plus[pi], A_minus[pi] = rule.A_plus, rule.A_minus
         itp[pi], itm[pi] = 1.0 / rule.tau_plus, 1.0 / rule.tau_minus
@@ -372,6 +410,121 @@ def _plastic_tables(net: Network, plan: _Plan) -> tuple:
     traces = (np.zeros(nX), np.zeros(nX, np.int64), np.zeros(nX), cat(X_proj),
               np.zeros(nY), np.zeros(nY, np.int64), np.zeros(nY), cat(Y_proj))
     return pl_pre + pl_post + xo + yo + traces + (A_plus, A_minus, itp, itm, w_min, w_max)
+
+
+def _is_engine_rule(proj) -> bool:
+    """A register-level projection whose plasticity the chip's learning engine runs (§3.5)."""
+    return isinstance(proj, ProjectionRegisters) and isinstance(proj.plasticity, (LearningRule, STDPRegisters))
+
+
+class RuleTables(NamedTuple):
+    """The float twin of the learning engine (§3.5) as flat arrays, one numba argument.
+
+    Plastic synapses of the engine-rule projections are numbered ``s`` (projection by
+    projection, each in its own synapse order; ``syn_off[r]`` starts rule projection ``r``).
+    Traces are float spike units, one entry per (rule projection, trace name, owner neuron).
+    Dependency codes are positions in ``learning.DEPENDENCIES`` (y0, x0, u0), factor codes
+    positions in ``learning.FACTORS`` (the five traces, then ``w``)."""
+
+    W: np.ndarray           # float per synapse: the weight register, in W units
+    syn_pos: np.ndarray     # its position in the reference's CSR ``syn_w``
+    syn_scale: np.ndarray   # 2**weight_exp: syn_w = W * syn_scale
+    syn_proj: np.ndarray    # its rule projection r
+    syn_tr: np.ndarray      # (S, 5): index in ``tr`` of each trace factor of the synapse (-1: not kept)
+    post_ptr: np.ndarray    # CSR by post gid: synapses whose rule has y0 terms
+    post_syn: np.ndarray
+    pre_ptr: np.ndarray     # CSR by pre gid (sources included): synapses whose rule has x0 terms
+    pre_syn: np.ndarray
+    u_syn: np.ndarray       # synapses whose rule has u0 terms
+    term_ptr: np.ndarray    # terms of (r, dep) are term_ptr[3 r + dep] .. term_ptr[3 r + dep + 1]
+    term_coef: np.ndarray   # mant * 2**exp
+    term_nf: np.ndarray     # number of factors
+    term_fac: np.ndarray    # (T, MAX_FACTORS) factor codes
+    term_const: np.ndarray  # (T, MAX_FACTORS) constants C (spike units for traces, W units for w)
+    w_lo: np.ndarray        # float per rule projection
+    w_hi: np.ndarray
+    tr: np.ndarray          # trace values (spike units)
+    tr_decay: np.ndarray    # per trace: decay / 2**trace_decay_bits
+    tr_impulse: np.ndarray  # per trace: impulse / 2**trace_frac_bits
+    own_ptr: np.ndarray     # CSR by owner gid: the traces a spike of that neuron bumps
+    own_tr: np.ndarray
+    syn_off: np.ndarray     # per rule projection: its first synapse (and the total last)
+    proj_index: np.ndarray  # per rule projection: its index in network.projections
+
+
+def _rule_tables(net: Network, plan: _Plan, chip: ChipSpec) -> RuleTables:
+    """The float twin's tables for every ``ProjectionRegisters`` with a ``LearningRule`` or
+    ``STDPRegisters`` (hardware mode: ``_build_synapses`` refuses them in continuous mode)."""
+    core = chip.core
+    spike = float(1 << core.trace_frac_bits)
+    unity = float(1 << core.trace_decay_bits)
+    N = net.n_neurons
+    W, pos, scale, sproj, str_, post_keys, post_syn, pre_keys, pre_syn, u_syn = ([] for _ in range(10))
+    term_ptr, coef, nf, fac, const, w_lo, w_hi = [0], [], [], [], [], [], []
+    tr_decay, tr_impulse, own_keys, own_tr, syn_off, proj_index = [], [], [], [], [0], []
+    n_syn = n_tr = 0
+    for pi, proj in enumerate(net.projections):
+        if not _is_engine_rule(proj):
+            continue
+        r = len(proj_index)
+        rule = as_rule(proj.plasticity)
+        pre, post = net.populations[proj.pre], net.populations[proj.post]
+        pre_i, post_i = np.asarray(proj.pre_idx, np.int64), np.asarray(proj.post_idx, np.int64)
+        n = pre_i.size
+        ids = n_syn + np.arange(n, dtype=np.int64)
+        terms = rule.terms
+        for dep in DEPENDENCIES:
+            for t in (t for t in terms if t.dep == dep):
+                coef.append(t.mant * 2.0 ** t.exp)
+                nf.append(len(t.factors))
+                fac.append([FACTORS.index(name) for name, _ in t.factors] + [0] * (MAX_FACTORS - len(t.factors)))
+                const.append([float(c) for _, c in t.factors] + [0.0] * (MAX_FACTORS - len(t.factors)))
+            term_ptr.append(len(coef))
+        deps = {t.dep for t in terms}
+        if "y0" in deps:
+            post_keys.append(post.start + post_i)
+            post_syn.append(ids)
+        if "x0" in deps:
+            pre_keys.append(pre.start + pre_i)
+            pre_syn.append(ids)
+        if "u0" in deps:
+            u_syn.append(ids)
+        w_lo.append(float(rule.w_lo))
+        w_hi.append(float(rule.w_hi))
+        tr_idx = np.full((n, len(TRACES)), -1, np.int64)
+        for c, (name, regs) in enumerate((name, getattr(rule, name)) for name in TRACES):
+            if regs is None:
+                continue
+            owner, local = (pre, pre_i) if name[0] == "x" else (post, post_i)
+            tr_idx[:, c] = n_tr + local
+            tr_decay.append(np.full(owner.size, regs.decay / unity))
+            tr_impulse.append(np.full(owner.size, 1.0 if regs.impulse is None else regs.impulse / spike))
+            own_keys.append(owner.start + np.arange(owner.size, dtype=np.int64))
+            own_tr.append(n_tr + np.arange(owner.size, dtype=np.int64))
+            n_tr += owner.size
+        W.append(np.asarray(proj.weight_mant, dtype=float))
+        pos.append(plan.position[plan.proj_offset[pi]:plan.proj_offset[pi + 1]])
+        scale.append(np.full(n, 2.0 ** int(proj.weight_exp)))
+        sproj.append(np.full(n, r, np.int64))
+        str_.append(tr_idx)
+        n_syn += n
+        syn_off.append(n_syn)
+        proj_index.append(pi)
+    cat = lambda a, t=np.int64: np.concatenate(a).astype(t) if a else np.zeros(0, t)  # noqa: E731
+    table = lambda a, t: np.asarray(a, t).reshape(-1, MAX_FACTORS)  # noqa: E731
+    post_ptr, post_syn = _csr(cat(post_keys), N, cat(post_syn))
+    pre_ptr, pre_syn = _csr(cat(pre_keys), N, cat(pre_syn))
+    own_ptr, own_tr = _csr(cat(own_keys), N, cat(own_tr))
+    return RuleTables(
+        W=cat(W, float), syn_pos=cat(pos), syn_scale=cat(scale, float), syn_proj=cat(sproj),
+        syn_tr=np.concatenate(str_) if str_ else np.zeros((0, len(TRACES)), np.int64),
+        post_ptr=post_ptr, post_syn=post_syn, pre_ptr=pre_ptr, pre_syn=pre_syn, u_syn=cat(u_syn),
+        term_ptr=np.asarray(term_ptr, np.int64), term_coef=np.asarray(coef, float),
+        term_nf=np.asarray(nf, np.int64), term_fac=table(fac, np.int64), term_const=table(const, float),
+        w_lo=np.asarray(w_lo, float), w_hi=np.asarray(w_hi, float),
+        tr=np.zeros(n_tr), tr_decay=cat(tr_decay, float), tr_impulse=cat(tr_impulse, float),
+        own_ptr=own_ptr, own_tr=own_tr, syn_off=np.asarray(syn_off, np.int64),
+        proj_index=np.asarray(proj_index, np.int64))
 
 
 def _build_sources(net: Network, n_steps: int) -> tuple[np.ndarray, np.ndarray]:
@@ -459,7 +612,8 @@ def simulate(network: Network, n_steps: int, mode: str = "hardware", substeps: i
         Record probed state at the end of every ``record_every``-th step.
     chip : neuromorph.hardware.ChipSpec
         The chip whose widths interpret ``LIFRegisters`` populations (decay unity
-        ``2**decay_bits``, ``du_offset``, ``input_shift``, ``vth_shift``); pass the chip the
+        ``2**decay_bits``, ``du_offset``, ``input_shift``, ``vth_shift``) and the learning
+        engine's traces (``trace_frac_bits``, ``trace_decay_bits``); pass the chip the
         network is compared with. Physical models (``LIF``, ``Izhikevich``) do not depend on it.
 
     Returns
@@ -467,7 +621,8 @@ def simulate(network: Network, n_steps: int, mode: str = "hardware", substeps: i
     RunResult
         ``spikes`` (all neurons and sources; ``times`` holds exact spike times in
         continuous mode), ``traces`` (``u``, ``v`` of the probed neurons), ``weights``
-        (final weights of plastic projections), ``info`` (mode, timings, units).
+        (final weights of plastic projections; W-register units for the engine's rules),
+        ``info`` (mode, timings, units).
     """
     if not isinstance(network, Network):
         raise ParameterError("network", type(network).__name__, "a neuromorph.network.Network", "simulate")
@@ -493,6 +648,7 @@ def simulate(network: Network, n_steps: int, mode: str = "hardware", substeps: i
     _build_neurons(network, mode, chip, plan)
     _build_synapses(network, mode, plan)
     pl = _plastic_tables(network, plan)
+    rl = _rule_tables(network, plan, chip)
     src_ptr, src_gid = _build_sources(network, n_steps)
     inj_ptr, inj_gid, inj_val = _build_injections(network, n_steps)
     rec_gid = _build_probes(network)
@@ -512,7 +668,7 @@ def simulate(network: Network, n_steps: int, mode: str = "hardware", substeps: i
             iz["a"], iz["b"], iz["c"], iz["d"], iz["peak"], iz["k2"], iz["k1"], iz["k0"], iz["bias"], plan.iz_acc,
             plan.k_inj, x, y, ref, src_ptr, src_gid, inj_ptr, inj_gid, inj_val,
             plan.syn_ptr, plan.syn_post, plan.syn_d, plan.syn_w, plan.D,
-            *pl, record_every, rec_gid, rec_u, rec_v)
+            *pl, rl, record_every, rec_gid, rec_u, rec_v)
         times = None
     else:
         z = np.zeros(network.n_neurons)
@@ -544,6 +700,8 @@ def simulate(network: Network, n_steps: int, mode: str = "hardware", substeps: i
     for pi, proj in enumerate(network.projections):
         if getattr(proj, "plasticity", None) is not None:
             weights[pi] = plan.syn_w[plan.position[plan.proj_offset[pi]:plan.proj_offset[pi + 1]]].copy()
+    for r, pi in enumerate(rl.proj_index.tolist()):     # engine rules: the W registers, as floats
+        weights[pi] = rl.W[rl.syn_off[r]:rl.syn_off[r + 1]].copy()
     info = {"simulator": "reference.network_sim", "mode": mode, "dt": dt, "n_steps": n_steps,
             "substeps": eff_substeps, "record_every": record_every, "wall_s": wall,
             "steps_per_s": n_steps / wall if wall > 0 else float("inf"),

@@ -15,7 +15,8 @@ synaptic pulse current of Izhikevich neurons), ``ref`` (hardware: refractory ste
 left; continuous: refractory seconds left).
 
 Plasticity tables (``pl``): a tuple of arrays built by ``network_sim._plastic_tables``;
-see :func:`_stdp_group`.
+see :func:`_stdp_group`. The learning engine's float twin (hardware mode) reads
+``rl``, a ``network_sim.RuleTables``; see :func:`_learn_rules`.
 """
 
 from __future__ import annotations
@@ -124,6 +125,60 @@ def _stdp_group(fired, i0, i1, m, off, dt, syn_w,
 
 
 # --------------------------------------------------------------------------------------
+# the learning engine's float twin (hardware mode): sum-of-products rules, no rounding
+# --------------------------------------------------------------------------------------
+DEP_Y0 = 0      # positions in neuromorph.learning.DEPENDENCIES
+DEP_X0 = 1
+DEP_U0 = 2
+FAC_W = 5       # position of "w" in neuromorph.learning.FACTORS (the traces come first)
+
+
+@njit(cache=True)
+def _rule_apply(s, dep, syn_w, rl):
+    """``W = clip(W + Σ_{terms of dep} mant·2^exp·Π(f + C), w_lo, w_hi)`` for synapse ``s``;
+    every term reads ``W`` as it was before the sum. The delivered weight follows."""
+    r = rl.syn_proj[s]
+    w = rl.W[s]
+    dw = 0.0
+    for t in range(rl.term_ptr[3 * r + dep], rl.term_ptr[3 * r + dep + 1]):
+        v = rl.term_coef[t]
+        for n in range(rl.term_nf[t]):
+            c = rl.term_fac[t, n]
+            f = w if c == FAC_W else rl.tr[rl.syn_tr[s, c]]
+            v *= f + rl.term_const[t, n]
+        dw += v
+    w = min(max(w + dw, rl.w_lo[r]), rl.w_hi[r])
+    rl.W[s] = w
+    syn_w[rl.syn_pos[s]] = w * rl.syn_scale[s]
+
+
+@njit(cache=True)
+def _learn_rules(fired, nf, syn_w, rl):
+    """Phase 4 of one step for the engine-rule projections (docs/hardware-model.md §3.5):
+    4a y0 terms of every plastic synapse into a neuron of ``fired[:nf]``, 4b x0 terms of
+    every plastic synapse out of one, 4u u0 terms of every plastic synapse, 4c each trace
+    of a fired neuron gains its impulse, 4d every trace decays by its factor. A synapse is
+    updated at most once per phase, so the order within a phase does not matter."""
+    for q in range(nf):
+        g = fired[q]
+        for e in range(rl.post_ptr[g], rl.post_ptr[g + 1]):
+            _rule_apply(rl.post_syn[e], DEP_Y0, syn_w, rl)
+    for q in range(nf):
+        g = fired[q]
+        for e in range(rl.pre_ptr[g], rl.pre_ptr[g + 1]):
+            _rule_apply(rl.pre_syn[e], DEP_X0, syn_w, rl)
+    for e in range(rl.u_syn.size):
+        _rule_apply(rl.u_syn[e], DEP_U0, syn_w, rl)
+    for q in range(nf):
+        g = fired[q]
+        for e in range(rl.own_ptr[g], rl.own_ptr[g + 1]):
+            k = rl.own_tr[e]
+            rl.tr[k] += rl.tr_impulse[k]
+    for k in range(rl.tr.size):
+        rl.tr[k] *= rl.tr_decay[k]
+
+
+# --------------------------------------------------------------------------------------
 # hardware-ordered float
 # --------------------------------------------------------------------------------------
 @njit(cache=True)
@@ -137,7 +192,7 @@ def run_hardware(n_steps, dt, kind,
                  pl_post_ptr, pl_post_pos, pl_post_proj, pl_post_tr,
                  xo_ptr, xo_idx, yo_ptr, yo_idx,
                  X, X_step, X_off, X_proj, Y, Y_step, Y_off, Y_proj,
-                 A_plus, A_minus, inv_tau_plus, inv_tau_minus, w_min, w_max,
+                 A_plus, A_minus, inv_tau_plus, inv_tau_minus, w_min, w_max, rl,
                  rec_every, rec_gid, rec_u, rec_v):
     """Run ``n_steps`` hardware-ordered float steps; returns (n_spikes, steps, ids)."""
     N = kind.size
@@ -217,6 +272,8 @@ def run_hardware(n_steps, dt, kind,
                         xo_ptr, xo_idx, yo_ptr, yo_idx,
                         X, X_step, X_off, X_proj, Y, Y_step, Y_off, Y_proj,
                         A_plus, A_minus, inv_tau_plus, inv_tau_minus, w_min, w_max)
+        if rl.W.size > 0:  # the engine's u0 terms and trace decays run every step
+            _learn_rules(fired, nf, syn_w, rl)
         # 5. record
         spk_step = _grow(spk_step, n_spk + nf)
         spk_gid = _grow(spk_gid, n_spk + nf)

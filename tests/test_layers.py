@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("neuromorph", "reference")
 FRONT_END = "neuromorph.app"
 REFERENCE_MAY_IMPORT = frozenset({"neuromorph.network", "neuromorph.errors", "neuromorph.hardware",
-                                  "neuromorph.fixedpoint"})
+                                  "neuromorph.fixedpoint", "neuromorph.learning"})
 
 
 # ---------------------------------------------------------------------------------------
@@ -233,7 +233,9 @@ def test_layer_violations_flags_each_rule():
     assert bad == ["neuromorph.simulator imports neuromorph.app.cli: the chip core must not import the front end",
                    "neuromorph.simulator imports reference.network_sim: only neuromorph.app may import reference",
                    "reference.plots imports neuromorph: reference may import only neuromorph.errors, "
-                   "neuromorph.fixedpoint, neuromorph.hardware, neuromorph.network from neuromorph",
+                   "neuromorph.fixedpoint, neuromorph.hardware, neuromorph.learning, "
+                   "neuromorph.network from neuromorph",
                    "reference.plots imports neuromorph.app.protocol: reference must never import the front end",
                    "reference.plots imports neuromorph.simulator: reference may import only neuromorph.errors, "
-                   "neuromorph.fixedpoint, neuromorph.hardware, neuromorph.network from neuromorph"]
+                   "neuromorph.fixedpoint, neuromorph.hardware, neuromorph.learning, "
+                   "neuromorph.network from neuromorph"]

@@ -61,6 +61,12 @@ class _Progress:
             self.bar.close()
 
 
+def _register_level(net) -> bool:
+    """Whether a network has register-level populations (``LIFRegisters``, ``IzhikevichRegisters``)."""
+    from neuromorph.network import IzhikevichRegisters, LIFRegisters
+    return any(isinstance(p.model, (LIFRegisters, IzhikevichRegisters)) for p in net.populations.values())
+
+
 def run_backends(cmp: Comparison, preset: str | None = None, progress: bool | None = None
                  ) -> tuple[dict[str, RunResult], dict[str, float], object | None]:
     """Run continuous, hardware-ordered reference and chip; return results, wall times, compiled program."""
@@ -77,11 +83,13 @@ def run_backends(cmp: Comparison, preset: str | None = None, progress: bool | No
         results.update(cmp.runs)
         return results, walls, None
     net, n = cmp.network, cmp.n_steps
-    n_back = 3 if cmp.chip else 2
+    # register-level models have no continuous-time meaning: only the hardware-ordered twin runs them
+    modes = ("hardware",) if _register_level(net) else ("continuous", "hardware")
+    n_back = len(modes) + (1 if cmp.chip else 0)
     bar = _Progress(n_back * n * net.dt, net.name, progress)
     chip = get_preset(preset or cmp.preset)
     try:
-        for mode in ("continuous", "hardware"):
+        for mode in modes:
             t = time.perf_counter()
             results[mode] = simulate(net, n, mode, chip=chip)
             walls[mode] = time.perf_counter() - t
